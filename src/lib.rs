@@ -1,0 +1,13 @@
+//! Attaché answers questions about ASEAN–Korea diplomatic meetings from the Ministry of
+//! Foreign Affairs' press releases, quoting them word for word and citing each quote.
+//!
+//! The core (this crate's `corpus`, `search` and `answer` modules) is plain synchronous
+//! Rust: it never imports an async runtime or a front end, never reads the environment,
+//! and never fails on a question. Front ends (`cli`, `telegram`, `ops`) sit on top.
+
+pub mod answer;
+pub mod corpus;
+pub mod text;
+
+pub use answer::{Answer, Citation, Suggestion};
+pub use corpus::{Corpus, Date, Release};

@@ -1,0 +1,518 @@
+//! Small text helpers shared by the corpus, the search and the composer: dates and
+//! meetings as releases write them, ordinals, sentences, and folding for comparison.
+
+use crate::corpus::Date;
+
+/// A date phrase found in a text, e.g. "May 15 to 16" or "July 26, 2024".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundDate<'a> {
+    /// The phrase, verbatim.
+    pub phrase: &'a str,
+    pub start: usize,
+    pub month: u8,
+    pub day: u8,
+    pub end_month: u8,
+    pub end_day: Option<u8>,
+    pub year: Option<u16>,
+}
+
+/// The first "Month D[ to D][, YYYY]" phrase of `text`.
+pub fn find_date(text: &str) -> Option<FoundDate<'_>> {
+    find_dates(text).into_iter().next()
+}
+
+/// Every "Month D[ to D][, YYYY]" phrase of `text`, in order.
+pub fn find_dates(text: &str) -> Vec<FoundDate<'_>> {
+    let mut out = Vec::new();
+    for (start, word) in words(text) {
+        let Some(month) = Date::month_from_name(word).filter(|_| word.len() >= 3) else {
+            continue;
+        };
+        if word.ends_with('.') || !word.starts_with(char::is_uppercase) {
+            continue;
+        }
+        let mut s = Scan {
+            text,
+            pos: start + word.len(),
+        };
+        let Some(day) = s
+            .space()
+            .and_then(|s| s.number(1, 2))
+            .filter(|d| (1..=31).contains(d))
+        else {
+            continue;
+        };
+        let mut found = FoundDate {
+            phrase: "",
+            start,
+            month,
+            day: day as u8,
+            end_month: month,
+            end_day: None,
+            year: None,
+        };
+        let after_day = s.pos;
+        if let Some((end_month, end_day)) = s.clone().range_end(month) {
+            found.end_month = end_month;
+            found.end_day = Some(end_day);
+            s.range_end(month);
+        } else {
+            s.pos = after_day;
+        }
+        if let Some(year) = s.clone().year() {
+            found.year = Some(year);
+            s.year();
+        }
+        found.phrase = &text[start..s.pos];
+        out.push(found);
+    }
+    out
+}
+
+/// A tiny cursor for reading date phrases without a regex engine.
+#[derive(Clone)]
+struct Scan<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Scan<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.pos..]
+    }
+
+    fn space(&mut self) -> Option<&mut Self> {
+        let n = self.rest().len() - self.rest().trim_start_matches([' ', '\u{a0}']).len();
+        (n > 0).then(|| {
+            self.pos += n;
+            self
+        })
+    }
+
+    fn skip_spaces(&mut self) {
+        let n = self.rest().len() - self.rest().trim_start_matches([' ', '\u{a0}']).len();
+        self.pos += n;
+    }
+
+    fn number(&mut self, min: usize, max: usize) -> Option<u32> {
+        let n = self.rest().bytes().take_while(u8::is_ascii_digit).count();
+        let followed_by_digit_or_letter =
+            self.rest()[n..].starts_with(|c: char| c.is_alphanumeric());
+        if n < min || n > max || followed_by_digit_or_letter {
+            return None;
+        }
+        let value = self.rest()[..n].parse().ok()?;
+        self.pos += n;
+        Some(value)
+    }
+
+    /// "to 16", "-18", "–27", "to June 2".
+    fn range_end(&mut self, month: u8) -> Option<(u8, u8)> {
+        self.skip_spaces();
+        let rest = self.rest();
+        let sep = ["to", "-", "–", "~"]
+            .into_iter()
+            .find(|s| rest.starts_with(s))?;
+        self.pos += sep.len();
+        self.skip_spaces();
+        let mut end_month = month;
+        let month_word = words(self.rest())
+            .next()
+            .filter(|(at, _)| *at == 0)
+            .and_then(|(_, w)| {
+                Date::month_from_name(w)
+                    .filter(|_| w.len() >= 3)
+                    .map(|m| (m, w.len()))
+            });
+        if let Some((m, len)) = month_word {
+            end_month = m;
+            self.pos += len;
+            self.skip_spaces();
+        }
+        let day = self.number(1, 2).filter(|d| (1..=31).contains(d))?;
+        Some((end_month, day as u8))
+    }
+
+    /// ", 2024" or " 2024".
+    fn year(&mut self) -> Option<u16> {
+        if self.rest().starts_with(',') {
+            self.pos += 1;
+        }
+        self.space()?;
+        self.number(4, 4)
+            .and_then(|y| u16::try_from(y).ok())
+            .filter(|y| (1900..2200).contains(y))
+    }
+}
+
+/// Words (runs of letters, digits and apostrophes/periods inside) with their offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_word_bound_indices()
+}
+
+trait WordBounds {
+    fn split_word_bound_indices(&self) -> std::vec::IntoIter<(usize, &str)>;
+}
+
+impl WordBounds for str {
+    fn split_word_bound_indices(&self) -> std::vec::IntoIter<(usize, &str)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in self.char_indices() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((s, &self[s..i]));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, &self[s..]));
+        }
+        out.into_iter()
+    }
+}
+
+/// Words that end the name of a meeting.
+const MEETING_WORDS: &[&str] = &[
+    "Dialogue",
+    "Meeting",
+    "Meetings",
+    "Summit",
+    "Forum",
+    "Conference",
+    "Session",
+    "Consultation",
+    "Talks",
+];
+
+/// "26th ASEAN-ROK Dialogue" or "23rd ASEAN-ROK Foreign Ministers’ Meeting": an ordinal
+/// followed by capitalised words, up to a word that names a kind of meeting.
+pub fn find_meeting(text: &str) -> Option<String> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        if ordinal_number(token).is_none() {
+            continue;
+        }
+        let mut end = None;
+        for (j, word) in tokens.iter().enumerate().skip(i + 1) {
+            let bare = word.trim_end_matches([',', '.', ';', ':', ')']);
+            if !bare.starts_with(|c: char| c.is_uppercase()) {
+                break;
+            }
+            if MEETING_WORDS.contains(&bare) {
+                end = Some(j);
+            }
+            if bare.len() != word.len() {
+                break;
+            }
+        }
+        if let Some(end) = end {
+            let phrase = tokens[i..=end].join(" ");
+            return Some(
+                phrase
+                    .trim_end_matches([',', '.', ';', ':', ')'])
+                    .to_string(),
+            );
+        }
+    }
+    None
+}
+
+const UNITS: [&str; 10] = [
+    "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+];
+const TEENS: [&str; 10] = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+];
+const TENS: [(&str, &str, u32); 5] = [
+    ("twenty", "twentieth", 20),
+    ("thirty", "thirtieth", 30),
+    ("forty", "fortieth", 40),
+    ("fifty", "fiftieth", 50),
+    ("sixty", "sixtieth", 60),
+];
+
+/// The number of an ordinal: "26th" → 26, "twenty-sixth" → 26, "Third" → 3.
+pub fn ordinal_number(word: &str) -> Option<u32> {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let suffix = &w[digits..];
+        let n: u32 = w[..digits].parse().ok()?;
+        let right = match (n % 100, n % 10) {
+            (11..=13, _) => "th",
+            (_, 1) => "st",
+            (_, 2) => "nd",
+            (_, 3) => "rd",
+            _ => "th",
+        };
+        return (suffix == right || (suffix == "th" && digits <= 3)).then_some(n);
+    }
+    word_ordinal(&w)
+}
+
+fn word_ordinal(w: &str) -> Option<u32> {
+    if let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == w) {
+        return Some(i as u32);
+    }
+    if let Some(i) = TEENS.iter().position(|t| *t == w) {
+        return Some(10 + i as u32);
+    }
+    for (tens, tenth, value) in TENS {
+        if w == tenth {
+            return Some(value);
+        }
+        if let Some(unit) = w
+            .strip_prefix(tens)
+            .map(|r| r.trim_start_matches(['-', ' ']))
+        {
+            if let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == unit) {
+                return Some(value + i as u32);
+            }
+        }
+    }
+    None
+}
+
+/// "26" → "26th".
+pub fn ordinal_suffix(n: u32) -> String {
+    let suffix = match (n % 100, n % 10) {
+        (11..=13, _) => "th",
+        (_, 1) => "st",
+        (_, 2) => "nd",
+        (_, 3) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Words before a period that do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "No", "Nos", "Gen", "Lt", "Col", "Amb", "Jr", "Sr",
+    "vs", "etc", "e.g", "i.e", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec",
+];
+
+/// Byte ranges of the sentences of a paragraph. Keeps "Dr. Kao", "Retno L.P. Marsudi"
+/// and "the U.S. and India" inside one sentence.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '.' | '?' | '!') {
+            continue;
+        }
+        let mut end = i + 1;
+        // Closing quotes and brackets belong to the sentence they end.
+        while let Some(next) = text[end..].chars().next().filter(|c| "\"”’)".contains(*c)) {
+            end += next.len_utf8();
+        }
+        let rest = &text[end..];
+        let next_starts_sentence = rest.starts_with([' ', '\u{a0}'])
+            && rest
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase() || "\"“(‘".contains(c));
+        if c == '.' && is_abbreviation(&text[start..i]) {
+            continue;
+        }
+        if next_starts_sentence || rest.trim().is_empty() {
+            if rest.trim().is_empty() {
+                end = text.len();
+            }
+            out.push((start, end));
+            start = end + (rest.len() - rest.trim_start().len());
+            if start >= text.len() {
+                break;
+            }
+        }
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.rsplit([' ', '\u{a0}', '(']).next().unwrap_or("");
+    let single_initial = word.chars().count() == 1 && word.starts_with(char::is_uppercase);
+    let initials = word.contains('.') && word.split('.').all(|p| p.chars().count() <= 1);
+    single_initial || initials || ABBREVIATIONS.contains(&word)
+}
+
+/// Folds text for comparison: lower case, straight quotes, white space runs to one space.
+pub fn fold(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| match c {
+            '’' | '‘' | '′' => '\'',
+            '“' | '”' => '"',
+            '\u{a0}' => ' ',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A four-digit year in a plausible range.
+pub fn year_of(word: &str) -> Option<u16> {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|y| (1950..2100).contains(y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_date_phrases_verbatim() {
+        let cases = [
+            (
+                "held in Seoul, the ROK, on July 1. The two",
+                "July 1",
+                7,
+                1,
+                None,
+                None,
+            ),
+            (
+                "in Bangkok, Thailand, from May 15 to 16. This",
+                "May 15 to 16",
+                5,
+                15,
+                Some(16),
+                None,
+            ),
+            (
+                "visited Korea on June 15-18 for the first",
+                "June 15-18",
+                6,
+                15,
+                Some(18),
+                None,
+            ),
+            (
+                "the ASEAN Summit (May 26–27), as well",
+                "May 26–27",
+                5,
+                26,
+                Some(27),
+                None,
+            ),
+            (
+                "on July 26, 2024, in Vientiane",
+                "July 26, 2024",
+                7,
+                26,
+                None,
+                Some(2024),
+            ),
+        ];
+        for (text, phrase, month, day, end, year) in cases {
+            let d = find_date(text).unwrap_or_else(|| panic!("no date in {text:?}"));
+            assert_eq!(
+                (d.phrase, d.month, d.day, d.end_day, d.year),
+                (phrase, month, day, end, year)
+            );
+        }
+    }
+
+    #[test]
+    fn month_words_without_a_day_are_not_dates() {
+        assert_eq!(find_date("held in November 2019 and"), None);
+        assert_eq!(find_date("the March of progress"), None);
+        assert_eq!(find_date("the may 5 thing"), None);
+    }
+
+    #[test]
+    fn finds_meetings_by_ordinal_and_kind() {
+        assert_eq!(
+            find_meeting("Outcome of the 26th ASEAN-ROK Dialogue").as_deref(),
+            Some("26th ASEAN-ROK Dialogue")
+        );
+        assert_eq!(
+            find_meeting("Minister Attends 23rd ASEAN-ROK Foreign Ministers’ Meeting").as_deref(),
+            Some("23rd ASEAN-ROK Foreign Ministers’ Meeting")
+        );
+        assert_eq!(find_meeting("the 30th anniversary of relations"), None);
+    }
+
+    #[test]
+    fn ordinals_in_digits_and_words() {
+        for (w, n) in [
+            ("26th", 26),
+            ("1st", 1),
+            ("22nd", 22),
+            ("twenty-sixth", 26),
+            ("Third", 3),
+            ("thirtieth", 30),
+            ("eleventh", 11),
+        ] {
+            assert_eq!(ordinal_number(w), Some(n), "{w}");
+        }
+        for w in ["26", "2nd3", "sixth-ish", "the"] {
+            assert_eq!(ordinal_number(w), None, "{w}");
+        }
+        assert_eq!(ordinal_suffix(23), "23rd");
+        assert_eq!(ordinal_suffix(11), "11th");
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations_and_initials() {
+        let text = "Minister Cho met Retno L.P. Marsudi. Dr. Kao came. ASEAN set up CSPs with the U.S. and India in 2022.";
+        let got: Vec<&str> = sentences(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Minister Cho met Retno L.P. Marsudi.",
+                "Dr. Kao came.",
+                "ASEAN set up CSPs with the U.S. and India in 2022."
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_keep_closing_quotes_and_unfinished_tails() {
+        let text = "They named it “ASEAN Cyber Shield.” It helps. No final stop";
+        let got: Vec<&str> = sentences(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "They named it “ASEAN Cyber Shield.”",
+                "It helps.",
+                "No final stop"
+            ]
+        );
+    }
+
+    #[test]
+    fn folding_matches_what_the_eval_compares() {
+        assert_eq!(
+            fold("Korea’s  “Special”\u{a0}Partner"),
+            "korea's \"special\" partner"
+        );
+    }
+}
