@@ -7,7 +7,11 @@
 
 pub mod answer;
 pub mod corpus;
+mod engine;
+pub mod eval;
 pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
+pub mod search;
+pub use engine::{DEFAULT_TOP, Engine, Error};
