@@ -76,7 +76,10 @@ impl Engine {
             return answer;
         }
         let w = Weights::of(&q, &self.index);
-        let hits = self.index.search(&q, CANDIDATES.max(top)).unwrap_or_default();
+        // "Latest" needs the newest releases among the candidates even when older
+        // ones match the words better.
+        let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
+        let hits = self.index.search(&q, limit).unwrap_or_default();
         let ranked = rank::rerank(&q, &w, &hits, &self.corpus, &self.facts, self.index.analyzer());
         match ranked.first() {
             Some(best) if best.coverage >= MIN_COVERAGE => self.compose(&q, &w, &ranked, top),

@@ -9,6 +9,7 @@ pub mod answer;
 pub mod corpus;
 mod engine;
 pub mod eval;
+mod names;
 pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};

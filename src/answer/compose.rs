@@ -99,12 +99,15 @@ pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (
     };
     let value = |cov: &[bool], span: (usize, usize)| -> f32 {
         let base: f32 = cov.iter().zip(&w.weight).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+        // A sentence holding what the question is about ("which *ambassadors*") wins
+        // over one that only repeats the question's context.
+        let focus = q.focus.filter(|&f| cov.get(f) == Some(&true)).map_or(0.0, |_| 100.0);
         let cue = match q.kind {
             Kind::When if crate::text::find_date(&text[span.0..span.1]).is_some() => 0.5,
             Kind::HowMuch if crate::search::rank::has_amount(&text[span.0..span.1]) => 0.5,
             _ => 0.0,
         };
-        base + cue
+        base + cue + focus
     };
     let scored: Vec<(Vec<bool>, f32)> = spans.iter().map(|&s| {
         let cov = covered(s);

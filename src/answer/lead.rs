@@ -13,17 +13,25 @@ use crate::text::find_dates;
 
 pub fn lead(q: &Question, w: &Weights, release: &Release, c: &Citation, a: &TextAnalyzer) -> String {
     let fact = match q.kind {
-        Kind::When => when(release, &c.snippet),
-        Kind::Where => place(q, &c.snippet),
-        Kind::Who => person(q, &c.snippet),
+        Kind::When => when(release, &c.snippet).or_else(|| names_release(q).then(|| release.date_label_long())),
+        Kind::Where => place(q, &c.snippet).or_else(|| (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())),
+        // "Which ambassadors …" asks for a group, not a name: no person lead then.
+        Kind::Who if q.asks_person() => crate::names::person(&asked_words(q), &c.snippet),
+        Kind::Who => None,
         Kind::HowMuch => amount(q, w, &c.snippet, a),
-        Kind::YesNo => Some("Yes, the releases say so".to_string()),
-        Kind::What => None,
+        // A yes-no question gets the quotes, not a "yes": the releases rarely say "no".
+        Kind::YesNo | Kind::What => None,
     };
     match fact {
         Some(fact) => format!("{fact} [{}]", c.rank),
         None => format!("From “{}” ({}):", release.title, release.date.long()),
     }
+}
+
+/// Whether the question points at one release as a whole (by its meeting, or as the
+/// latest): then the release's own date and place answer "when" and "where".
+fn names_release(q: &Question) -> bool {
+    !q.meetings.is_empty() || q.latest
 }
 
 /// "May 15 to 16, 2025": the quote's date phrase, with the release's year when the
@@ -78,79 +86,6 @@ fn capitalised_run(text: &str, commas: bool) -> &str {
     &text[..end]
 }
 
-/// Titles that come before a name and are not part of it.
-const TITLES: &[&str] = &[
-    "Minister", "Deputy", "Prime", "Foreign", "Vice", "President", "Secretary-General", "Dr.",
-    "Ambassador", "Acting", "Leader", "Director-General", "Head", "Chair", "Co-chair", "Mr.",
-    "Ms.", "Affairs", "Secretary", "General", "Senior", "Officials", "Political", "Ministry",
-    "Ministers", "Meeting", "Member", "States", "Deputy-Secretary-General",
-];
-
-/// A person's name in the quote, nearest to the words the question asked about:
-/// "Vu Ho" for "Who acted as leader of the ASEAN SOM …".
-fn person(q: &Question, snippet: &str) -> Option<String> {
-    let asked: Vec<&str> = q.concepts.iter().flat_map(|c| c.asked.split_whitespace()).collect();
-    let words: Vec<(usize, &str)> = word_offsets(snippet);
-    let mut best: Option<(usize, String)> = None;
-    let mut i = 0;
-    while i < words.len() {
-        let run: Vec<&str> = words[i..]
-            .iter()
-            .map(|(_, w)| *w)
-            .take_while(|w| is_name_word(w))
-            .collect();
-        if run.is_empty() {
-            i += 1;
-            continue;
-        }
-        let name: Vec<&str> = run
-            .iter()
-            .map(|w| w.trim_end_matches([',', '.', ';', ':', ')']))
-            .filter(|w| !TITLES.contains(w) && !asked.iter().any(|a| a.eq_ignore_ascii_case(w)))
-            .collect();
-        let clean = name.iter().all(|w| !w.contains(['(', '“', '"']) && !w.chars().all(|c| c.is_uppercase()));
-        if name.len() >= 2 && clean {
-            let distance = distance_to_asked(&words, i, run.len(), &asked);
-            if best.as_ref().is_none_or(|(d, _)| distance < *d) {
-                best = Some((distance, name.join(" ")));
-            }
-        }
-        i += run.len();
-    }
-    best.map(|(_, name)| name)
-}
-
-fn is_name_word(w: &str) -> bool {
-    let core = w.trim_end_matches([',', '.', ';', ':', ')']);
-    core.starts_with(|c: char| c.is_uppercase()) && core.len() == w.len()
-        || (core.starts_with(|c: char| c.is_uppercase()) && w.ends_with(','))
-}
-
-fn word_offsets(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for w in text.split(' ') {
-        if !w.is_empty() {
-            out.push((pos, w));
-        }
-        pos += w.len() + 1;
-    }
-    out
-}
-
-fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &[&str]) -> usize {
-    words
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, w))| {
-            let core = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            asked.iter().any(|a| a.to_lowercase() == core || (core.len() > 4 && a.to_lowercase().starts_with(&core[..4])))
-        })
-        .map(|(j, _)| if j < start { start - j } else { j.saturating_sub(start + len - 1) })
-        .min()
-        .unwrap_or(usize::MAX / 2)
-}
-
 /// The clause of the quote that states an amount and shares most with the question:
 /// "25% of Korea’s total bilateral ODA".
 fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
@@ -170,4 +105,9 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then(|| best.1.to_string())
+}
+
+/// The question's words as asked, for telling a name apart from the question's words.
+pub fn asked_words(q: &Question) -> Vec<&str> {
+    q.concepts.iter().flat_map(|c| c.asked.split_whitespace()).collect()
 }

@@ -59,6 +59,9 @@ pub struct Question {
     pub meetings: Vec<MeetingRef>,
     pub years: Vec<u16>,
     pub latest: bool,
+    /// The concept the answer is about, when the question says: "which *ambassadors*",
+    /// "what *share*", "in which *fields*".
+    pub focus: Option<usize>,
 }
 
 /// Words that carry no meaning for retrieval: English function words, question words,
@@ -83,6 +86,14 @@ const MEETING_STEMS: &[&str] = &[
     "arf",
 ];
 
+impl Question {
+    /// "Who …?" asks for a person ("Which countries …?" does not).
+    pub fn asks_person(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        self.kind == Kind::Who && ["who ", "whom ", "whose "].iter().any(|w| lower.starts_with(w))
+    }
+}
+
 pub fn is_stop(stem: &str) -> bool {
     STOP.contains(&stem)
 }
@@ -94,15 +105,27 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let tokens = analyzer::tokens(analyzer, &text);
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
+    let concepts = concepts(&text, &tokens, &stems, synonyms);
     Question {
         kind: kind_of(&lower),
-        concepts: concepts(&text, &tokens, &stems, synonyms),
+        focus: focus(&text, &tokens, &concepts),
         meetings: meetings(&text, &tokens),
         years: tokens.iter().filter_map(|t| year_of(&text[t.start..t.end])).collect(),
         latest: ["latest", "most recent", "newest", "last "].iter().any(|w| lower.contains(w)),
+        concepts,
         truncated,
         text,
     }
+}
+
+/// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
+/// the word there carries meaning (not "what did").
+fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
+    let at = tokens.windows(2).find_map(|w| {
+        let word = text[w[0].start..w[0].end].to_lowercase();
+        (matches!(word.as_str(), "which" | "what") && !is_stop(&w[1].stem)).then(|| &text[w[1].start..w[1].end])
+    })?;
+    concepts.iter().position(|c| c.asked.split_whitespace().next() == Some(at))
 }
 
 fn cut(text: &str) -> (String, bool) {

@@ -95,17 +95,21 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], corpus: &Corpus, facts: &
             let tokens = analyzer::tokens(a, text);
             let fact = &facts[hit.at.release as usize];
             let (coverage, text_coverage) = coverage(q, w, &tokens, &fact.meta);
-            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * coverage;
+            // For ranking, words found only in the release's title or meeting count
+            // for less than words the paragraph itself says.
+            let ranking_coverage = (coverage + text_coverage) / 2.0;
+            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage;
             score += match fact.meeting_match(q) {
                 Some(true) => 0.3,
                 Some(false) => -0.5,
                 None if !q.meetings.is_empty() => -0.1,
                 None => 0.0,
             };
+            score += 0.2 * proximity(q, &tokens);
             score += year_bonus(q, release, &tokens, text);
-            score += kind_bonus(q.kind, text);
+            score += kind_bonus(q, text);
             if q.latest {
-                score += 0.25 * (1.0 - hit.at.release as f32 / releases.len().max(1) as f32);
+                score += 0.5 * (1.0 - hit.at.release as f32 / releases.len().max(1) as f32);
             }
             Ranked { at: hit.at, score, coverage, text_coverage }
         })
@@ -128,6 +132,32 @@ fn coverage(q: &Question, w: &Weights, tokens: &[Token], meta: &[String]) -> (f3
     (all / w.total(), text / w.total())
 }
 
+/// Share of the question's neighbouring concept pairs that stand within a few words of
+/// each other in the paragraph, in either order ("foreign minister of Laos" meets "Lao
+/// Deputy Prime Minister and Foreign Minister").
+fn proximity(q: &Question, tokens: &[Token]) -> f32 {
+    const NEAR: usize = 5;
+    if q.concepts.len() < 2 {
+        return 0.0;
+    }
+    let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
+    let positions: Vec<Vec<usize>> = q.concepts.iter().map(|c| occurrences(&stems, &c.variants)).collect();
+    let near = positions
+        .windows(2)
+        .filter(|p| p[0].iter().any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= NEAR)))
+        .count();
+    near as f32 / (q.concepts.len() - 1) as f32
+}
+
+/// Token positions where any of the variants starts.
+fn occurrences(stems: &[String], variants: &[Vec<String>]) -> Vec<usize> {
+    variants
+        .iter()
+        .filter(|v| !v.is_empty())
+        .flat_map(|v| stems.windows(v.len()).enumerate().filter(move |(_, w)| *w == v.as_slice()).map(|(i, _)| i))
+        .collect()
+}
+
 fn year_bonus(q: &Question, release: &Release, tokens: &[Token], text: &str) -> f32 {
     if q.years.is_empty() {
         return 0.0;
@@ -136,9 +166,13 @@ fn year_bonus(q: &Question, release: &Release, tokens: &[Token], text: &str) -> 
     if q.years.contains(&release.date.year) || in_text { 0.15 } else { -0.1 }
 }
 
-fn kind_bonus(kind: Kind, text: &str) -> f32 {
-    match kind {
-        Kind::When if !find_dates(text).is_empty() => 0.1,
+fn kind_bonus(q: &Question, text: &str) -> f32 {
+    match q.kind {
+        Kind::Who if q.asks_person() => {
+            let asked: Vec<&str> = q.concepts.iter().flat_map(|c| c.asked.split_whitespace()).collect();
+            if crate::names::person(&asked, text).is_some() { 0.1 } else { 0.0 }
+        }
+        Kind::When if !find_dates(text).is_empty() => 0.15,
         Kind::HowMuch if has_amount(text) => 0.1,
         _ => 0.0,
     }
