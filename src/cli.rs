@@ -13,7 +13,11 @@ use attache::{Answer, Engine, eval};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "attache", version, about = "Answers questions about ASEAN–Korea meetings from the ministry's press releases, with cited quotes.")]
+#[command(
+    name = "attache",
+    version,
+    about = "Answers questions about ASEAN–Korea meetings from the ministry's press releases, with cited quotes."
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -155,12 +159,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
 /// Loads the engine; problems with single files are warned about, not fatal.
 fn engine(common: &Common) -> Result<Engine, Failure> {
     if !common.corpus.is_dir() {
-        let msg = anyhow::anyhow!("corpus directory {} not found (give one with --corpus DIR)", common.corpus.display());
+        let msg = anyhow::anyhow!(
+            "corpus directory {} not found (give one with --corpus DIR)",
+            common.corpus.display()
+        );
         return Err(usage(msg));
     }
     let default = Path::new("config/synonyms.toml");
-    let synonyms = common.synonyms.as_deref().or(default.exists().then_some(default));
-    let (engine, errors) = Engine::from_dir(&common.corpus, synonyms).map_err(|e| usage(e.into()))?;
+    let synonyms = common
+        .synonyms
+        .as_deref()
+        .or(default.exists().then_some(default));
+    let (engine, errors) =
+        Engine::from_dir(&common.corpus, synonyms).map_err(|e| usage(e.into()))?;
     for e in errors {
         eprintln!("attache: warning: skipped {e}");
     }
@@ -176,7 +187,15 @@ fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {
         if args.json {
             writeln!(out, "{}", json_answer(&answer))
         } else {
-            writeln!(out, "{}\n", if bold { with_bold(&answer) } else { answer.text.clone() })
+            writeln!(
+                out,
+                "{}\n",
+                if bold {
+                    with_bold(&answer)
+                } else {
+                    answer.text.clone()
+                }
+            )
         }
     };
     match (&args.question, &args.batch) {
@@ -185,7 +204,9 @@ fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {
             let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
                 Box::new(std::io::stdin().lock())
             } else {
-                let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display())).map_err(usage)?;
+                let file = std::fs::File::open(path)
+                    .with_context(|| format!("cannot open {}", path.display()))
+                    .map_err(usage)?;
                 Box::new(std::io::BufReader::new(file))
             };
             for line in reader.lines() {
@@ -231,7 +252,11 @@ fn with_bold(a: &Answer) -> String {
             last = e;
         }
         marked.push_str(&c.snippet[last..]);
-        text = text.replacen(&format!("[{}] “{}”", c.rank, c.snippet), &format!("[{}] “{}”", c.rank, marked), 1);
+        text = text.replacen(
+            &format!("[{}] “{}”", c.rank, c.snippet),
+            &format!("[{}] “{}”", c.rank, marked),
+            1,
+        );
     }
     text
 }
@@ -247,7 +272,14 @@ fn sources(common: &Common, json: bool) -> Result<(), Failure> {
             })
             .to_string()
         } else {
-            format!("{}  {}  {}  ({} paragraphs)  {}", r.date, r.label(), r.title, r.paragraphs.len(), r.url)
+            format!(
+                "{}  {}  {}  ({} paragraphs)  {}",
+                r.date,
+                r.label(),
+                r.title,
+                r.paragraphs.len(),
+                r.url
+            )
         };
         writeln!(out, "{line}").context("cannot write")?;
     }
@@ -255,32 +287,64 @@ fn sources(common: &Common, json: bool) -> Result<(), Failure> {
 }
 
 fn run_eval(common: &Common, file: &Path, misses: bool, json: bool) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display())).map_err(usage)?;
-    let cases = eval::parse_cases(&text).with_context(|| format!("{}", file.display())).map_err(usage)?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {}", file.display()))
+        .map_err(usage)?;
+    let cases = eval::parse_cases(&text)
+        .with_context(|| format!("{}", file.display()))
+        .map_err(usage)?;
     let engine = engine(common)?;
     let (scores, outcomes) = eval::run(&engine, &cases);
     if misses {
         for o in outcomes.iter().filter(|o| o.missed()) {
-            println!("MISS {} [{}] {}\n  must: {:?}\n  found: {}, rank: {:?}, answer_ok: {}\n  {}\n", o.id, o.kind, o.q, o.must, o.found, o.rank, o.answer_ok, o.answer.replace('\n', "\n  "));
+            println!(
+                "MISS {} [{}] {}\n  must: {:?}\n  found: {}, rank: {:?}, answer_ok: {}\n  {}\n",
+                o.id,
+                o.kind,
+                o.q,
+                o.must,
+                o.found,
+                o.rank,
+                o.answer_ok,
+                o.answer.replace('\n', "\n  ")
+            );
         }
     }
     if json {
-        println!("{}", serde_json::to_string(&scores).context("cannot print")?);
+        println!(
+            "{}",
+            serde_json::to_string(&scores).context("cannot print")?
+        );
     } else {
-        println!("questions: {} answerable, {} unanswerable", scores.answerable, scores.unanswerable);
-        println!("hit@1 {:.3}  hit@3 {:.3}  mrr@5 {:.3}", scores.hit_at_1, scores.hit_at_3, scores.mrr_at_5);
-        println!("answer_ok {:.3}  false_abstain {:.3}  abstain {:.3}", scores.answer_ok, scores.false_abstain, scores.abstain);
+        println!(
+            "questions: {} answerable, {} unanswerable",
+            scores.answerable, scores.unanswerable
+        );
+        println!(
+            "hit@1 {:.3}  hit@3 {:.3}  mrr@5 {:.3}",
+            scores.hit_at_1, scores.hit_at_3, scores.mrr_at_5
+        );
+        println!(
+            "answer_ok {:.3}  false_abstain {:.3}  abstain {:.3}",
+            scores.answer_ok, scores.false_abstain, scores.abstain
+        );
     }
     Ok(())
 }
 
 fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
-    let one_release_flags = args.date.is_some() || args.url.is_some() || args.title.is_some() || args.id.is_some();
+    let one_release_flags =
+        args.date.is_some() || args.url.is_some() || args.title.is_some() || args.id.is_some();
     if args.files.len() > 1 && one_release_flags {
-        return Err(usage(anyhow::anyhow!("--date, --url, --title and --id describe one release: import the files one at a time")));
+        return Err(usage(anyhow::anyhow!(
+            "--date, --url, --title and --id describe one release: import the files one at a time"
+        )));
     }
     if !common.corpus.is_dir() {
-        return Err(usage(anyhow::anyhow!("corpus directory {} not found", common.corpus.display())));
+        return Err(usage(anyhow::anyhow!(
+            "corpus directory {} not found",
+            common.corpus.display()
+        )));
     }
     let opts = ImportOptions {
         id: args.id.clone(),
@@ -298,22 +362,39 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn import_one(common: &Common, file: &Path, opts: &ImportOptions, force: bool) -> Result<(), Failure> {
+fn import_one(
+    common: &Common,
+    file: &Path,
+    opts: &ImportOptions,
+    force: bool,
+) -> Result<(), Failure> {
     let name = file.display();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}")).map_err(usage)?;
-    let text = String::from_utf8(bytes).map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read {name}"))
+        .map_err(usage)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
     let imported = import_page(&text, opts).map_err(|e| usage(anyhow::anyhow!("{name}: {e}")))?;
     let target = common.corpus.join(imported.file_name());
     if target.exists() && !force {
-        return Err(usage(anyhow::anyhow!("{} already exists (use --force to replace it)", target.display())));
+        return Err(usage(anyhow::anyhow!(
+            "{} already exists (use --force to replace it)",
+            target.display()
+        )));
     }
     let rendered = imported.render();
     // Check the file loads exactly as the daemon will read it before writing it.
     corpus::Release::parse(&target, &rendered).map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::write(&target, rendered).with_context(|| format!("cannot write {}", target.display()))?;
+    std::fs::write(&target, rendered)
+        .with_context(|| format!("cannot write {}", target.display()))?;
     for w in &imported.warnings {
         eprintln!("attache: warning: {name}: {w}");
     }
-    println!("{} ← {name}: “{}”, {}", target.display(), imported.front.title, imported.front.date);
+    println!(
+        "{} ← {name}: “{}”, {}",
+        target.display(),
+        imported.front.title,
+        imported.front.date
+    );
     Ok(())
 }

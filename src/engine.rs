@@ -43,13 +43,25 @@ impl Engine {
     pub fn new(corpus: Corpus, synonyms: Option<Synonyms>) -> Result<Engine, Error> {
         let index = Index::build(&corpus)?;
         let synonyms = synonyms.unwrap_or_else(|| Synonyms::builtin(index.analyzer()));
-        let facts = corpus.releases().iter().map(|r| ReleaseFacts::of(r, &index)).collect();
-        Ok(Engine { corpus, index, synonyms, facts })
+        let facts = corpus
+            .releases()
+            .iter()
+            .map(|r| ReleaseFacts::of(r, &index))
+            .collect();
+        Ok(Engine {
+            corpus,
+            index,
+            synonyms,
+            facts,
+        })
     }
 
     /// Loads a corpus directory and a synonyms file (the built-in groups when `None`).
     /// Files that fail to load are returned beside the engine; the rest still serve.
-    pub fn from_dir(dir: &Path, synonyms: Option<&Path>) -> Result<(Engine, Vec<CorpusError>), Error> {
+    pub fn from_dir(
+        dir: &Path,
+        synonyms: Option<&Path>,
+    ) -> Result<(Engine, Vec<CorpusError>), Error> {
         let loaded = corpus::load_dir(dir)?;
         if loaded.corpus.is_empty() {
             return Err(Error::EmptyCorpus(dir.display().to_string()));
@@ -80,10 +92,20 @@ impl Engine {
         // ones match the words better.
         let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let hits = self.index.search(&q, limit).unwrap_or_default();
-        let ranked = rank::rerank(&q, &w, &hits, &self.corpus, &self.facts, self.index.analyzer());
+        let ranked = rank::rerank(
+            &q,
+            &w,
+            &hits,
+            &self.corpus,
+            &self.facts,
+            self.index.analyzer(),
+        );
         match ranked.first() {
             Some(best) if best.coverage >= MIN_COVERAGE => self.compose(&q, &w, &ranked, top),
-            _ => self.abstain(&q, "I could not find this in the releases I have.".to_string()),
+            _ => self.abstain(
+                &q,
+                "I could not find this in the releases I have.".to_string(),
+            ),
         }
     }
 
@@ -110,8 +132,14 @@ impl Engine {
         }
         for m in &q.meetings {
             let kind = m.words.last()?;
-            let same_kind: Vec<&ReleaseFacts> = self.facts.iter().filter(|f| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(kind))).collect();
-            let exists = same_kind.iter().any(|f| f.meeting.as_ref().is_some_and(|(n, _)| *n == m.ordinal));
+            let same_kind: Vec<&ReleaseFacts> = self
+                .facts
+                .iter()
+                .filter(|f| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(kind)))
+                .collect();
+            let exists = same_kind
+                .iter()
+                .any(|f| f.meeting.as_ref().is_some_and(|(n, _)| *n == m.ordinal));
             if !exists && !same_kind.is_empty() {
                 let reason = format!("The {} is not in the releases I have.", m.asked);
                 return Some(self.abstain_near(q, reason, Some(m.ordinal)));
@@ -125,7 +153,10 @@ impl Engine {
             .map(|c| c.asked.as_str())
             .collect();
         if !unknown.is_empty() {
-            let reason = format!("The releases I have do not mention {}.", join_names(&unknown));
+            let reason = format!(
+                "The releases I have do not mention {}.",
+                join_names(&unknown)
+            );
             return Some(self.abstain(q, reason));
         }
         let years = self.corpus.releases().iter().map(|r| r.date.year);
@@ -151,7 +182,11 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let shared = q.concepts.iter().filter(|c| c.variants.iter().any(|v| rank::contains(&f.meta, v))).count() as i64;
+                let shared = q
+                    .concepts
+                    .iter()
+                    .filter(|c| c.variants.iter().any(|v| rank::contains(&f.meta, v)))
+                    .count() as i64;
                 let gap = match (ordinal, &f.meeting) {
                     (Some(o), Some((n, _))) => i64::from(o.abs_diff(*n)),
                     _ => 100,
@@ -160,13 +195,23 @@ impl Engine {
             })
             .collect();
         scored.sort();
-        let suggestions = scored.iter().take(5).map(|&(_, i)| suggestion(&self.corpus.releases()[i])).collect();
+        let suggestions = scored
+            .iter()
+            .take(5)
+            .map(|&(_, i)| suggestion(&self.corpus.releases()[i]))
+            .collect();
         answer::not_found(q, reason, suggestions)
     }
 }
 
 fn suggestion(r: &crate::corpus::Release) -> Suggestion {
-    Suggestion { release: r.id.clone(), meeting: r.label().to_string(), title: r.title.clone(), date: r.date, url: r.url.clone() }
+    Suggestion {
+        release: r.id.clone(),
+        meeting: r.label().to_string(),
+        title: r.title.clone(),
+        date: r.date,
+        url: r.url.clone(),
+    }
 }
 
 fn join_names(names: &[&str]) -> String {

@@ -29,7 +29,12 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| CaseError { line: i + 1, error: e.to_string() }))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| CaseError {
+                line: i + 1,
+                error: e.to_string(),
+            })
+        })
         .collect()
 }
 
@@ -50,7 +55,11 @@ pub struct Outcome {
 impl Outcome {
     /// Whether this question counts as a failure for `--misses`.
     pub fn missed(&self) -> bool {
-        if self.must.is_empty() { self.found } else { self.rank != Some(1) || !self.answer_ok }
+        if self.must.is_empty() {
+            self.found
+        } else {
+            self.rank != Some(1) || !self.answer_ok
+        }
     }
 }
 
@@ -106,9 +115,14 @@ pub fn run(engine: &Engine, cases: &[Case]) -> (Scores, Vec<Outcome>) {
 }
 
 pub fn score(outcomes: &[Outcome]) -> Scores {
-    let (answerable, unanswerable): (Vec<&Outcome>, Vec<&Outcome>) = outcomes.iter().partition(|o| !o.must.is_empty());
+    let (answerable, unanswerable): (Vec<&Outcome>, Vec<&Outcome>) =
+        outcomes.iter().partition(|o| !o.must.is_empty());
     let share = |set: &[&Outcome], f: &dyn Fn(&Outcome) -> f64| -> f64 {
-        if set.is_empty() { 0.0 } else { set.iter().map(|o| f(o)).sum::<f64>() / set.len() as f64 }
+        if set.is_empty() {
+            0.0
+        } else {
+            set.iter().map(|o| f(o)).sum::<f64>() / set.len() as f64
+        }
     };
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     Scores {

@@ -4,8 +4,8 @@
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::types::{Answer, Citation, Suggestion};
 use super::lead;
+use super::types::{Answer, Citation, Suggestion};
 use crate::corpus::Release;
 use crate::search::analyzer::{self, Token};
 use crate::search::rank::{Ranked, Weights, contains};
@@ -21,15 +21,25 @@ pub struct Evidence<'a> {
 
 /// Builds a found answer from the ranked evidence (best first, at least one).
 pub fn found(q: &Question, w: &Weights, evidence: &[Evidence<'_>], a: &TextAnalyzer) -> Answer {
-    let citations: Vec<Citation> =
-        evidence.iter().enumerate().map(|(i, e)| citation(i + 1, q, w, e, a)).collect();
+    let citations: Vec<Citation> = evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| citation(i + 1, q, w, e, a))
+        .collect();
     let lead = evidence
         .first()
         .zip(citations.first())
         .map(|(e, c)| lead::lead(q, w, e.release, c, a))
         .unwrap_or_default();
     let text = render(&lead, &citations, q.truncated);
-    Answer { question: q.text.clone(), found: true, lead, citations, suggestions: Vec::new(), text }
+    Answer {
+        question: q.text.clone(),
+        found: true,
+        lead,
+        citations,
+        suggestions: Vec::new(),
+        text,
+    }
 }
 
 /// Builds a "not found" answer: the reason, then what the corpus covers.
@@ -51,7 +61,13 @@ pub fn not_found(question: &Question, reason: String, suggestions: Vec<Suggestio
     }
 }
 
-fn citation(rank: usize, q: &Question, w: &Weights, e: &Evidence<'_>, a: &TextAnalyzer) -> Citation {
+fn citation(
+    rank: usize,
+    q: &Question,
+    w: &Weights,
+    e: &Evidence<'_>,
+    a: &TextAnalyzer,
+) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
     let tokens = analyzer::tokens(a, &para.text);
     let (start, end) = best_window(q, w, &para.text, &tokens);
@@ -79,9 +95,10 @@ fn matches_concept(q: &Question, tokens: &[Token], t: &Token) -> bool {
     let i = tokens.iter().position(|x| x.start == t.start).unwrap_or(0);
     q.concepts.iter().flat_map(|c| &c.variants).any(|v| {
         (0..v.len()).any(|k| {
-            i >= k && tokens.get(i - k..i - k + v.len()).is_some_and(|win| {
-                win.iter().map(|x| &x.stem).eq(v.iter())
-            })
+            i >= k
+                && tokens
+                    .get(i - k..i - k + v.len())
+                    .is_some_and(|win| win.iter().map(|x| &x.stem).eq(v.iter()))
         })
     })
 }
@@ -94,14 +111,29 @@ pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (
         return (0, text.len());
     }
     let covered = |(s, e): (usize, usize)| -> Vec<bool> {
-        let stems: Vec<String> = tokens.iter().filter(|t| t.start >= s && t.end <= e).map(|t| t.stem.clone()).collect();
-        q.concepts.iter().map(|c| c.variants.iter().any(|v| contains(&stems, v))).collect()
+        let stems: Vec<String> = tokens
+            .iter()
+            .filter(|t| t.start >= s && t.end <= e)
+            .map(|t| t.stem.clone())
+            .collect();
+        q.concepts
+            .iter()
+            .map(|c| c.variants.iter().any(|v| contains(&stems, v)))
+            .collect()
     };
     let value = |cov: &[bool], span: (usize, usize)| -> f32 {
-        let base: f32 = cov.iter().zip(&w.weight).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+        let base: f32 = cov
+            .iter()
+            .zip(&w.weight)
+            .filter(|(c, _)| **c)
+            .map(|(_, w)| w)
+            .sum();
         // A sentence holding what the question is about ("which *ambassadors*") wins
         // over one that only repeats the question's context.
-        let focus = q.focus.filter(|&f| cov.get(f) == Some(&true)).map_or(0.0, |_| 100.0);
+        let focus = q
+            .focus
+            .filter(|&f| cov.get(f) == Some(&true))
+            .map_or(0.0, |_| 100.0);
         let cue = match q.kind {
             Kind::When if crate::text::find_date(&text[span.0..span.1]).is_some() => 0.5,
             Kind::HowMuch if crate::search::rank::has_amount(&text[span.0..span.1]) => 0.5,
@@ -109,15 +141,26 @@ pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (
         };
         base + cue + focus
     };
-    let scored: Vec<(Vec<bool>, f32)> = spans.iter().map(|&s| {
-        let cov = covered(s);
-        let v = value(&cov, s);
-        (cov, v)
-    }).collect();
-    let best = (0..spans.len()).max_by(|&a, &b| scored[a].1.total_cmp(&scored[b].1).then(b.cmp(&a))).unwrap_or(0);
+    let scored: Vec<(Vec<bool>, f32)> = spans
+        .iter()
+        .map(|&s| {
+            let cov = covered(s);
+            let v = value(&cov, s);
+            (cov, v)
+        })
+        .collect();
+    let best = (0..spans.len())
+        .max_by(|&a, &b| scored[a].1.total_cmp(&scored[b].1).then(b.cmp(&a)))
+        .unwrap_or(0);
     let adds = |other: usize| -> f32 {
-        scored[other].0.iter().zip(&scored[best].0).zip(&w.weight)
-            .filter(|((o, b), _)| **o && !**b).map(|(_, w)| w).sum()
+        scored[other]
+            .0
+            .iter()
+            .zip(&scored[best].0)
+            .zip(&w.weight)
+            .filter(|((o, b), _)| **o && !**b)
+            .map(|(_, w)| w)
+            .sum()
     };
     let before = best.checked_sub(1).map(|i| (i, adds(i)));
     let after = (best + 1 < spans.len()).then(|| (best + 1, adds(best + 1)));
@@ -144,7 +187,10 @@ fn render(lead: &str, citations: &[Citation], truncated: bool) -> String {
     }
     out.push_str("\nSources:\n");
     for c in citations {
-        out.push_str(&format!("[{}] {} · {} · ¶{} · {}\n", c.rank, c.title, c.date, c.paragraph, c.url));
+        out.push_str(&format!(
+            "[{}] {} · {} · ¶{} · {}\n",
+            c.rank, c.title, c.date, c.paragraph, c.url
+        ));
     }
     out.trim_end().to_string()
 }

@@ -11,10 +11,19 @@ use crate::search::rank::{Weights, contains, has_amount};
 use crate::search::{Kind, Question};
 use crate::text::find_dates;
 
-pub fn lead(q: &Question, w: &Weights, release: &Release, c: &Citation, a: &TextAnalyzer) -> String {
+pub fn lead(
+    q: &Question,
+    w: &Weights,
+    release: &Release,
+    c: &Citation,
+    a: &TextAnalyzer,
+) -> String {
     let fact = match q.kind {
-        Kind::When => when(release, &c.snippet).or_else(|| names_release(q).then(|| release.date_label_long())),
-        Kind::Where => place(q, &c.snippet).or_else(|| (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())),
+        Kind::When => when(release, &c.snippet)
+            .or_else(|| names_release(q).then(|| release.date_label_long())),
+        Kind::Where => place(q, &c.snippet).or_else(|| {
+            (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
+        }),
         // "Which ambassadors …" asks for a group, not a name: no person lead then.
         Kind::Who if q.asks_person() => crate::names::person(&asked_words(q), &c.snippet),
         Kind::Who => None,
@@ -46,8 +55,25 @@ fn when(release: &Release, snippet: &str) -> Option<String> {
 
 /// Words that start a capitalised run but are not a place.
 const NOT_PLACES: &[&str] = &[
-    "the", "The", "ASEAN", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Korea", "ROK", "In", "Meeting",
+    "the",
+    "The",
+    "ASEAN",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Korea",
+    "ROK",
+    "In",
+    "Meeting",
 ];
 
 /// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26".
@@ -89,7 +115,9 @@ fn capitalised_run(text: &str, commas: bool) -> &str {
 /// The clause of the quote that states an amount and shares most with the question:
 /// "25% of Korea’s total bilateral ODA".
 fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
-    let clauses = snippet.split([',', ';', '(', ')']).flat_map(|c| c.split(" -- "));
+    let clauses = snippet
+        .split([',', ';', '(', ')'])
+        .flat_map(|c| c.split(" -- "));
     let scored = clauses.filter(|c| has_amount(c) || c.contains(|ch: char| ch.is_ascii_digit()));
     let best = scored
         .map(|clause| {
@@ -101,7 +129,10 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
                 .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
                 .map(|(_, w)| w)
                 .sum();
-            (value + if has_amount(clause) { 0.5 } else { 0.0 }, clause.trim())
+            (
+                value + if has_amount(clause) { 0.5 } else { 0.0 },
+                clause.trim(),
+            )
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then(|| best.1.to_string())
@@ -109,5 +140,8 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
 
 /// The question's words as asked, for telling a name apart from the question's words.
 pub fn asked_words(q: &Question) -> Vec<&str> {
-    q.concepts.iter().flat_map(|c| c.asked.split_whitespace()).collect()
+    q.concepts
+        .iter()
+        .flat_map(|c| c.asked.split_whitespace())
+        .collect()
 }

@@ -33,7 +33,11 @@ pub fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     while stream.advance() {
         let t = stream.token();
-        out.push(Token { stem: t.text.clone(), start: t.offset_from, end: t.offset_to });
+        out.push(Token {
+            stem: t.text.clone(),
+            start: t.offset_from,
+            end: t.offset_to,
+        });
     }
     out
 }
@@ -50,7 +54,10 @@ mod tests {
     #[test]
     fn question_and_corpus_words_meet() {
         let a = build();
-        assert_eq!(stems(&a, "Ministers’ Meetings"), stems(&a, "minister's meeting"));
+        assert_eq!(
+            stems(&a, "Ministers’ Meetings"),
+            stems(&a, "minister's meeting")
+        );
         assert_eq!(stems(&a, "ASEAN-ROK 26th"), ["asean", "rok", "26th"]);
     }
 }

@@ -12,9 +12,12 @@ pub mod rank;
 pub mod synonyms;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
+    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing,
+    TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
@@ -50,13 +53,21 @@ impl Fields {
             meeting: b.add_text_field("meeting", text.clone()),
             place: b.add_text_field("place", text),
             year: b.add_u64_field("year", INDEXED),
-            pid: b.add_u64_field("pid", NumericOptions::default() | STORED | tantivy::schema::FAST),
+            pid: b.add_u64_field(
+                "pid",
+                NumericOptions::default() | STORED | tantivy::schema::FAST,
+            ),
         };
         (b.build(), fields)
     }
 
     fn texts(&self) -> [(Field, f32); 4] {
-        [(self.text, 1.0), (self.meeting, 0.6), (self.title, 0.4), (self.place, 0.4)]
+        [
+            (self.text, 1.0),
+            (self.meeting, 0.6),
+            (self.title, 0.4),
+            (self.place, 0.4),
+        ]
     }
 }
 
@@ -91,7 +102,9 @@ impl Index {
         let (schema, f) = Fields::schema();
         let index = tantivy::Index::create_in_ram(schema);
         let analyzer = analyzer::build();
-        index.tokenizers().register(analyzer::NAME, analyzer.clone());
+        index
+            .tokenizers()
+            .register(analyzer::NAME, analyzer.clone());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
         let mut refs = Vec::with_capacity(corpus.paragraph_count());
         for (r, release) in corpus.releases().iter().enumerate() {
@@ -104,12 +117,23 @@ impl Index {
                     f.year => u64::from(release.date.year),
                     f.pid => refs.len() as u64,
                 ))?;
-                refs.push(ParagraphRef { release: r as u32, paragraph: p as u32 });
+                refs.push(ParagraphRef {
+                    release: r as u32,
+                    paragraph: p as u32,
+                });
             }
         }
         writer.commit()?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Index { reader, fields: f, analyzer, refs })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Index {
+            reader,
+            fields: f,
+            analyzer,
+            refs,
+        })
     }
 
     pub fn analyzer(&self) -> &TextAnalyzer {
@@ -123,7 +147,9 @@ impl Index {
     /// The best `limit` paragraphs for a question, best first; ties go to the earlier
     /// paragraph so results never depend on hash order.
     pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let Some(query) = self.query(q) else { return Ok(Vec::new()) };
+        let Some(query) = self.query(q) else {
+            return Ok(Vec::new());
+        };
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut hits = Vec::with_capacity(top.len());
@@ -150,20 +176,29 @@ impl Index {
             Some(q) => q.count(&searcher).unwrap_or(0) as u64,
             None => 0,
         };
-        self.fields.texts().iter().map(|&(field, _)| count(field)).max().unwrap_or(0)
+        self.fields
+            .texts()
+            .iter()
+            .map(|&(field, _)| count(field))
+            .max()
+            .unwrap_or(0)
     }
 
     fn query(&self, q: &Question) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for concept in &q.concepts {
             let per_field = self.fields.texts().into_iter().flat_map(|(field, boost)| {
-                concept.variants.iter().filter_map(move |v| {
-                    phrase_query(field, v).map(|q| boosted(q, boost))
-                })
+                concept
+                    .variants
+                    .iter()
+                    .filter_map(move |v| phrase_query(field, v).map(|q| boosted(q, boost)))
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();
             if !alternatives.is_empty() {
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.2))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.2)),
+                ));
             }
         }
         // Words asked next to each other score more when they stand close in the text.
@@ -177,19 +212,34 @@ impl Index {
         }
         for &year in &q.years {
             let term = Term::from_field_u64(self.fields.year, u64::from(year));
-            clauses.push((Occur::Should, boosted(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.5)));
+            clauses.push((
+                Occur::Should,
+                boosted(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.5,
+                ),
+            ));
         }
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) }
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
 }
 
 fn phrase_terms(field: Field, stems: &[String]) -> Option<PhraseQuery> {
     (stems.len() >= 2).then(|| {
-        PhraseQuery::new(stems.iter().map(|s| Term::from_field_text(field, s)).collect())
+        PhraseQuery::new(
+            stems
+                .iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect(),
+        )
     })
 }
 

@@ -71,14 +71,14 @@ const STOP: &[&str] = &[
     "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by", "can", "could",
     "did", "do", "doe", "don", "dure", "each", "ever", "for", "from", "further", "get", "give",
     "go", "goe", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "just", "know", "let", "like", "me", "might", "more", "most", "much",
-    "mani", "my", "no", "not", "now", "of", "on", "onli", "or", "other", "our", "out", "over",
-    "pleas", "s", "said", "say", "she", "should", "so", "some", "such", "t", "tell", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "thi", "those", "through",
-    "to", "too", "under", "up", "us", "veri", "wa", "want", "we", "were", "what", "when", "where",
-    "whether", "which", "while", "who", "whom", "whose", "whi", "will", "with", "would", "you",
-    "your", "latest", "recent", "newest", "last", "happen", "anyth", "someth", "thing", "kind",
-    "held", "take", "took", "place", "date", "day", "time", "year",
+    "into", "is", "it", "its", "just", "know", "let", "like", "me", "might", "more", "most",
+    "much", "mani", "my", "no", "not", "now", "of", "on", "onli", "or", "other", "our", "out",
+    "over", "pleas", "s", "said", "say", "she", "should", "so", "some", "such", "t", "tell",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "thi", "those",
+    "through", "to", "too", "under", "up", "us", "veri", "wa", "want", "we", "were", "what",
+    "when", "where", "whether", "which", "while", "who", "whom", "whose", "whi", "will", "with",
+    "would", "you", "your", "latest", "recent", "newest", "last", "happen", "anyth", "someth",
+    "thing", "kind", "held", "take", "took", "place", "date", "day", "time", "year",
 ];
 
 const MEETING_STEMS: &[&str] = &[
@@ -90,7 +90,10 @@ impl Question {
     /// "Who …?" asks for a person ("Which countries …?" does not).
     pub fn asks_person(&self) -> bool {
         let lower = self.text.to_lowercase();
-        self.kind == Kind::Who && ["who ", "whom ", "whose "].iter().any(|w| lower.starts_with(w))
+        self.kind == Kind::Who
+            && ["who ", "whom ", "whose "]
+                .iter()
+                .any(|w| lower.starts_with(w))
     }
 }
 
@@ -110,8 +113,13 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
         kind: kind_of(&lower),
         focus: focus(&text, &tokens, &concepts),
         meetings: meetings(&text, &tokens),
-        years: tokens.iter().filter_map(|t| year_of(&text[t.start..t.end])).collect(),
-        latest: ["latest", "most recent", "newest", "last "].iter().any(|w| lower.contains(w)),
+        years: tokens
+            .iter()
+            .filter_map(|t| year_of(&text[t.start..t.end]))
+            .collect(),
+        latest: ["latest", "most recent", "newest", "last "]
+            .iter()
+            .any(|w| lower.contains(w)),
         concepts,
         truncated,
         text,
@@ -123,9 +131,12 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
 fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
     let at = tokens.windows(2).find_map(|w| {
         let word = text[w[0].start..w[0].end].to_lowercase();
-        (matches!(word.as_str(), "which" | "what") && !is_stop(&w[1].stem)).then(|| &text[w[1].start..w[1].end])
+        (matches!(word.as_str(), "which" | "what") && !is_stop(&w[1].stem))
+            .then(|| &text[w[1].start..w[1].end])
     })?;
-    concepts.iter().position(|c| c.asked.split_whitespace().next() == Some(at))
+    concepts
+        .iter()
+        .position(|c| c.asked.split_whitespace().next() == Some(at))
 }
 
 fn cut(text: &str) -> (String, bool) {
@@ -142,17 +153,31 @@ fn normalise_ordinals(text: &str) -> String {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let pair = words.get(i + 1).map(|next| format!("{}-{}", words[i], next));
+        let pair = words
+            .get(i + 1)
+            .map(|next| format!("{}-{}", words[i], next));
         let spelled = |w: &str| !w.starts_with(|c: char| c.is_ascii_digit());
-        if let Some(n) = pair.as_deref().filter(|p| spelled(p)).and_then(ordinal_number) {
+        if let Some(n) = pair
+            .as_deref()
+            .filter(|p| spelled(p))
+            .and_then(ordinal_number)
+        {
             out.push(ordinal_suffix(n));
             i += 2;
             continue;
         }
         match ordinal_number(words[i]).filter(|_| spelled(words[i])) {
             Some(n) => {
-                let trailing: String = words[i].chars().rev().take_while(|c| !c.is_alphanumeric()).collect();
-                out.push(format!("{}{}", ordinal_suffix(n), trailing.chars().rev().collect::<String>()));
+                let trailing: String = words[i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| !c.is_alphanumeric())
+                    .collect();
+                out.push(format!(
+                    "{}{}",
+                    ordinal_suffix(n),
+                    trailing.chars().rev().collect::<String>()
+                ));
             }
             None => out.push(words[i].to_string()),
         }
@@ -162,19 +187,50 @@ fn normalise_ordinals(text: &str) -> String {
 }
 
 fn kind_of(lower: &str) -> Kind {
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let first = words.first().copied().unwrap_or("");
     let has = |w: &str| words.contains(&w);
     let phrase = |p: &str| lower.contains(p);
-    if has("when") || phrase("what date") || phrase("what day") || phrase("which date") || phrase("what time") {
+    if has("when")
+        || phrase("what date")
+        || phrase("what day")
+        || phrase("which date")
+        || phrase("what time")
+    {
         Kind::When
-    } else if has("where") || phrase("which city") || phrase("what city") || phrase("which country hosted") {
+    } else if has("where")
+        || phrase("which city")
+        || phrase("what city")
+        || phrase("which country hosted")
+    {
         Kind::Where
-    } else if phrase("how much") || phrase("how many") || phrase("what share") || phrase("what percentage") || phrase("what amount") || phrase("what proportion") {
+    } else if phrase("how much")
+        || phrase("how many")
+        || phrase("what share")
+        || phrase("what percentage")
+        || phrase("what amount")
+        || phrase("what proportion")
+    {
         Kind::HowMuch
     } else if has("who") || has("whom") || has("whose") || is_which_person(&words) {
         Kind::Who
-    } else if matches!(first, "is" | "are" | "was" | "were" | "did" | "does" | "do" | "has" | "have" | "had" | "can" | "will") {
+    } else if matches!(
+        first,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "did"
+            | "does"
+            | "do"
+            | "has"
+            | "have"
+            | "had"
+            | "can"
+            | "will"
+    ) {
         Kind::YesNo
     } else {
         Kind::What
@@ -184,11 +240,29 @@ fn kind_of(lower: &str) -> Kind {
 /// "Which ambassadors …", "Which countries …": asks for people or countries.
 fn is_which_person(words: &[&str]) -> bool {
     const PEOPLE: &[&str] = &[
-        "minister", "ministers", "ambassador", "ambassadors", "country", "countries", "person",
-        "people", "official", "officials", "leader", "leaders", "delegation", "delegations",
-        "member", "members", "state", "states", "participants",
+        "minister",
+        "ministers",
+        "ambassador",
+        "ambassadors",
+        "country",
+        "countries",
+        "person",
+        "people",
+        "official",
+        "officials",
+        "leader",
+        "leaders",
+        "delegation",
+        "delegations",
+        "member",
+        "members",
+        "state",
+        "states",
+        "participants",
     ];
-    words.windows(2).any(|w| w[0] == "which" && PEOPLE.contains(&w[1]))
+    words
+        .windows(2)
+        .any(|w| w[0] == "which" && PEOPLE.contains(&w[1]))
 }
 
 fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
@@ -202,7 +276,9 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
                 variants.extend(group.iter().filter(|p| **p != asked).cloned());
                 (len, variants)
             }
-            None if is_stop(&stems[i]) || year_of(&text[tokens[i].start..tokens[i].end]).is_some() => {
+            None if is_stop(&stems[i])
+                || year_of(&text[tokens[i].start..tokens[i].end]).is_some() =>
+            {
                 i += 1;
                 continue;
             }
@@ -213,7 +289,12 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
         let name = i > 0 && asked.starts_with(|c: char| c.is_uppercase());
         let ordinal = (len == 1).then(|| ordinal_number(&asked)).flatten();
         if !out.iter().any(|c| c.variants == variants) {
-            out.push(Concept { asked, variants, name, ordinal });
+            out.push(Concept {
+                asked,
+                variants,
+                name,
+                ordinal,
+            });
         }
         i += len;
     }
@@ -224,11 +305,14 @@ fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let word = &text[token.start..token.end];
-        let Some(ordinal) = ordinal_number(word).filter(|_| word.starts_with(|c: char| c.is_ascii_digit())) else {
+        let Some(ordinal) =
+            ordinal_number(word).filter(|_| word.starts_with(|c: char| c.is_ascii_digit()))
+        else {
             continue;
         };
         let window = tokens.iter().enumerate().skip(i + 1).take(5);
-        let end = window.take_while(|(_, t)| !is_stop(&t.stem) || t.stem == "of")
+        let end = window
+            .take_while(|(_, t)| !is_stop(&t.stem) || t.stem == "of")
             .filter(|(_, t)| MEETING_STEMS.contains(&t.stem.as_str()))
             .map(|(j, _)| j)
             .last();
@@ -260,13 +344,22 @@ mod tests {
     fn kinds_of_questions() {
         let cases = [
             ("When was the 29th ASEAN-ROK Dialogue held?", Kind::When),
-            ("Where did Minister Cho hold bilateral meetings?", Kind::Where),
+            (
+                "Where did Minister Cho hold bilateral meetings?",
+                Kind::Where,
+            ),
             ("Who is the foreign minister of Laos?", Kind::Who),
             ("Which ambassadors joined the luncheon?", Kind::Who),
-            ("What share of Korea's bilateral ODA goes to ASEAN?", Kind::HowMuch),
+            (
+                "What share of Korea's bilateral ODA goes to ASEAN?",
+                Kind::HowMuch,
+            ),
             ("How much did Korea pledge?", Kind::HowMuch),
             ("Is there a project on methane?", Kind::YesNo),
-            ("In which fields did Korea and Brunei agree to cooperate?", Kind::What),
+            (
+                "In which fields did Korea and Brunei agree to cooperate?",
+                Kind::What,
+            ),
             ("tell me about KASI", Kind::What),
         ];
         for (q, kind) in cases {
@@ -294,8 +387,15 @@ mod tests {
 
     #[test]
     fn an_anniversary_is_not_a_meeting() {
-        assert!(ask("What was the 10th anniversary about?").meetings.is_empty());
-        assert_eq!(ask("Who led the 26th Dialogue?").meetings[0].words, ["dialogu"]);
+        assert!(
+            ask("What was the 10th anniversary about?")
+                .meetings
+                .is_empty()
+        );
+        assert_eq!(
+            ask("Who led the 26th Dialogue?").meetings[0].words,
+            ["dialogu"]
+        );
     }
 
     #[test]
@@ -304,13 +404,25 @@ mod tests {
         assert_eq!(q.years, [2024]);
         assert!(q.latest);
         assert!(!asked(&q).contains(&"2024"));
-        let names: Vec<_> = q.concepts.iter().filter(|c| c.name).map(|c| c.asked.as_str()).collect();
+        let names: Vec<_> = q
+            .concepts
+            .iter()
+            .filter(|c| c.name)
+            .map(|c| c.asked.as_str())
+            .collect();
         assert_eq!(names, ["Korea", "Indonesia"]);
     }
 
     #[test]
     fn query_syntax_is_just_text() {
-        for q in ["\"ASEAN\" AND -Korea:(*", "", "   ", "🙂🙂", "))))", "title:foo OR bar^3"] {
+        for q in [
+            "\"ASEAN\" AND -Korea:(*",
+            "",
+            "   ",
+            "🙂🙂",
+            "))))",
+            "title:foo OR bar^3",
+        ] {
             let got = ask(q);
             assert!(got.concepts.iter().all(|c| !c.variants.is_empty()), "{q}");
         }

@@ -21,19 +21,29 @@ impl ReleaseFacts {
     pub fn of(release: &Release, index: &Index) -> ReleaseFacts {
         let a = index.analyzer();
         let meta_text = format!("{} {} {}", release.title, release.meeting, release.place);
-        let name = if release.meeting.is_empty() { find_meeting(&release.title) } else { Some(release.meeting.clone()) };
+        let name = if release.meeting.is_empty() {
+            find_meeting(&release.title)
+        } else {
+            Some(release.meeting.clone())
+        };
         let meeting = name.and_then(|m| {
             let first = m.split_whitespace().next().and_then(ordinal_number)?;
             Some((first, analyzer::stems(a, &m)))
         });
-        ReleaseFacts { meta: analyzer::stems(a, &meta_text), meeting }
+        ReleaseFacts {
+            meta: analyzer::stems(a, &meta_text),
+            meeting,
+        }
     }
 
     /// Whether the release is the meeting a question names, another one of the same
     /// kind (a distractor), or unrelated.
     pub fn meeting_match(&self, q: &Question) -> Option<bool> {
         let (ordinal, stems) = self.meeting.as_ref()?;
-        let asked = q.meetings.iter().find(|m| m.words.last().is_some_and(|w| stems.contains(w)))?;
+        let asked = q
+            .meetings
+            .iter()
+            .find(|m| m.words.last().is_some_and(|w| stems.contains(w)))?;
         Some(asked.ordinal == *ordinal)
     }
 }
@@ -52,7 +62,12 @@ impl Weights {
         let mut weight = Vec::new();
         let mut known = Vec::new();
         for c in &q.concepts {
-            let df = c.variants.iter().map(|v| index.doc_freq(v)).max().unwrap_or(0);
+            let df = c
+                .variants
+                .iter()
+                .map(|v| index.doc_freq(v))
+                .max()
+                .unwrap_or(0);
             let idf = ((n + 1.0) / (df as f32 + 0.5)).ln().max(0.1);
             // An unknown plain word may be a paraphrase ("pledge" for "commit"): it
             // counts, but less than an unknown name would.
@@ -84,7 +99,14 @@ pub fn contains(haystack: &[String], needle: &[String]) -> bool {
 }
 
 /// Re-ranks BM25 hits, best first.
-pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], corpus: &Corpus, facts: &[ReleaseFacts], a: &tantivy::tokenizer::TextAnalyzer) -> Vec<Ranked> {
+pub fn rerank(
+    q: &Question,
+    w: &Weights,
+    hits: &[Hit],
+    corpus: &Corpus,
+    facts: &[ReleaseFacts],
+    a: &tantivy::tokenizer::TextAnalyzer,
+) -> Vec<Ranked> {
     let top_bm25 = hits.iter().map(|h| h.score).fold(f32::EPSILON, f32::max);
     let releases = corpus.releases();
     let mut out: Vec<Ranked> = hits
@@ -108,15 +130,36 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], corpus: &Corpus, facts: &
             score += 0.2 * proximity(q, &tokens);
             score += year_bonus(q, release, &tokens, text);
             score += kind_bonus(q, text);
-            if q.latest {
-                score += 0.5 * (1.0 - hit.at.release as f32 / releases.len().max(1) as f32);
+            Ranked {
+                at: hit.at,
+                score,
+                coverage,
+                text_coverage,
             }
-            Ranked { at: hit.at, score, coverage, text_coverage }
         })
         .collect();
+    if q.latest {
+        prefer_newest(&mut out);
+    }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
     out
 }
+
+/// "The latest …": the newest release that answers the question well enough goes
+/// first (releases are ordered newest first, so the smallest index is the newest).
+fn prefer_newest(ranked: &mut [Ranked]) {
+    let newest = ranked
+        .iter()
+        .filter(|r| r.coverage >= LATEST_MIN_COVERAGE)
+        .map(|r| r.at.release)
+        .min();
+    for r in ranked.iter_mut().filter(|r| Some(r.at.release) == newest) {
+        r.score += 1.0;
+    }
+}
+
+/// How much of a "latest" question a release must cover to count as the latest answer.
+const LATEST_MIN_COVERAGE: f32 = 0.6;
 
 fn coverage(q: &Question, w: &Weights, tokens: &[Token], meta: &[String]) -> (f32, f32) {
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
@@ -141,10 +184,17 @@ fn proximity(q: &Question, tokens: &[Token]) -> f32 {
         return 0.0;
     }
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
-    let positions: Vec<Vec<usize>> = q.concepts.iter().map(|c| occurrences(&stems, &c.variants)).collect();
+    let positions: Vec<Vec<usize>> = q
+        .concepts
+        .iter()
+        .map(|c| occurrences(&stems, &c.variants))
+        .collect();
     let near = positions
         .windows(2)
-        .filter(|p| p[0].iter().any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= NEAR)))
+        .filter(|p| {
+            p[0].iter()
+                .any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= NEAR))
+        })
         .count();
     near as f32 / (q.concepts.len() - 1) as f32
 }
@@ -154,7 +204,13 @@ fn occurrences(stems: &[String], variants: &[Vec<String>]) -> Vec<usize> {
     variants
         .iter()
         .filter(|v| !v.is_empty())
-        .flat_map(|v| stems.windows(v.len()).enumerate().filter(move |(_, w)| *w == v.as_slice()).map(|(i, _)| i))
+        .flat_map(|v| {
+            stems
+                .windows(v.len())
+                .enumerate()
+                .filter(move |(_, w)| *w == v.as_slice())
+                .map(|(i, _)| i)
+        })
         .collect()
 }
 
@@ -162,15 +218,31 @@ fn year_bonus(q: &Question, release: &Release, tokens: &[Token], text: &str) -> 
     if q.years.is_empty() {
         return 0.0;
     }
-    let in_text = tokens.iter().any(|t| q.years.iter().any(|y| text[t.start..t.end] == y.to_string()));
-    if q.years.contains(&release.date.year) || in_text { 0.15 } else { -0.1 }
+    let in_text = tokens.iter().any(|t| {
+        q.years
+            .iter()
+            .any(|y| text[t.start..t.end] == y.to_string())
+    });
+    if q.years.contains(&release.date.year) || in_text {
+        0.15
+    } else {
+        -0.1
+    }
 }
 
 fn kind_bonus(q: &Question, text: &str) -> f32 {
     match q.kind {
         Kind::Who if q.asks_person() => {
-            let asked: Vec<&str> = q.concepts.iter().flat_map(|c| c.asked.split_whitespace()).collect();
-            if crate::names::person(&asked, text).is_some() { 0.1 } else { 0.0 }
+            let asked: Vec<&str> = q
+                .concepts
+                .iter()
+                .flat_map(|c| c.asked.split_whitespace())
+                .collect();
+            if crate::names::person(&asked, text).is_some() {
+                0.1
+            } else {
+                0.0
+            }
         }
         Kind::When if !find_dates(text).is_empty() => 0.15,
         Kind::HowMuch if has_amount(text) => 0.1,
@@ -181,5 +253,7 @@ fn kind_bonus(q: &Question, text: &str) -> f32 {
 /// Whether the text states an amount: a percentage, a sum of money, a count.
 pub fn has_amount(text: &str) -> bool {
     text.contains('%')
-        || ["USD", "US$", "KRW", "won", "dollars", "million", "billion"].iter().any(|u| text.contains(u))
+        || ["USD", "US$", "KRW", "won", "dollars", "million", "billion"]
+            .iter()
+            .any(|u| text.contains(u))
 }

@@ -39,14 +39,15 @@ impl Synonyms {
     /// The groups shipped in `config/synonyms.toml`, compiled in for tests and for a
     /// corpus used without a config directory.
     pub fn builtin(analyzer: &TextAnalyzer) -> Synonyms {
-        Synonyms::parse(include_str!("../../config/synonyms.toml"), analyzer)
-            .unwrap_or_default()
+        Synonyms::parse(include_str!("../../config/synonyms.toml"), analyzer).unwrap_or_default()
     }
 
     pub fn load(path: &Path, analyzer: &TextAnalyzer) -> Result<Synonyms, SynonymError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SynonymError::Io { path: name.clone(), error: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| SynonymError::Io {
+            path: name.clone(),
+            error: e.to_string(),
+        })?;
         Synonyms::parse(&text, analyzer).map_err(|error| SynonymError::Parse { path: name, error })
     }
 
@@ -64,7 +65,11 @@ impl Synonyms {
             }
             let group = synonyms.groups.len();
             for (i, phrase) in phrases.iter().enumerate() {
-                synonyms.by_first.entry(phrase[0].clone()).or_default().push((group, i));
+                synonyms
+                    .by_first
+                    .entry(phrase[0].clone())
+                    .or_default()
+                    .push((group, i));
             }
             synonyms.groups.push(phrases);
         }
@@ -111,7 +116,11 @@ mod tests {
     #[test]
     fn a_bad_file_says_what_is_wrong() {
         let a = analyzer::build();
-        assert!(Synonyms::parse("groups = [[\"only one\"]]", &a).unwrap_err().contains("two names"));
+        assert!(
+            Synonyms::parse("groups = [[\"only one\"]]", &a)
+                .unwrap_err()
+                .contains("two names")
+        );
         assert!(Synonyms::parse("groups = 3", &a).is_err());
         assert!(Synonyms::parse("grops = []", &a).is_err());
     }
