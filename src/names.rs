@@ -68,7 +68,7 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi".
         let after_title = bare
             .iter()
-            .rposition(|w| TITLES.contains(w))
+            .rposition(|w| TITLES.contains(w) || NOT_NAMES.contains(w))
             .map_or(0, |t| t + 1);
         let from = after_title
             + bare[after_title..]
@@ -125,6 +125,51 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
 
 /// Capitalised words that belong to names of meetings and bodies, not of people.
 const NOT_NAMES: &[&str] = &[
+    "Organization",
+    "Trade",
+    "Policy",
+    "Agreement",
+    "Framework",
+    "Fund",
+    "Funds",
+    "Project",
+    "Program",
+    "Programme",
+    "Economic",
+    "Union",
+    "Bank",
+    "Centre",
+    "Center",
+    "Secretariat",
+    "Government",
+    "Office",
+    "Embassy",
+    "Mission",
+    "Peninsula",
+    "Sea",
+    "Expo",
+    "World",
+    "Cooperation",
+    "Security",
+    "Development",
+    "Indo-Pacific",
+    "Southeast",
+    "Asia",
+    "Asian",
+    "Pacific",
+    "Vision",
+    "Outlook",
+    "Roadmap",
+    "Strategic",
+    "Comprehensive",
+    "Special",
+    "Regional",
+    "Ministerial",
+    "United",
+    "Joint",
+    "Statement",
+    "Declaration",
+    "Treaty",
     "Meeting",
     "Meetings",
     "Dialogue",
@@ -191,4 +236,42 @@ fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &
         })
         .min()
         .unwrap_or(usize::MAX / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person;
+
+    #[test]
+    fn names_stand_next_to_titles_and_are_verbatim() {
+        let cases = [
+            (
+                "In the meeting with the Lao Deputy Prime Minister and Foreign Minister, Saleumxay Kommasith, Minister Cho congratulated Laos.",
+                &["foreign", "minister", "Laos"][..],
+                Some("Saleumxay Kommasith"),
+            ),
+            (
+                "During the meeting with Indonesian Foreign Minister Retno L.P. Marsudi, Minister Cho requested support.",
+                &["Indonesia's", "foreign", "minister"][..],
+                Some("Retno L.P. Marsudi"),
+            ),
+            (
+                "the ROK’s candidate for World Trade Organization (WTO) Director-General -- Minister for Trade Yoo Myung-Hee -- is the right person",
+                &["Korea's", "candidate", "WTO", "Director-General"][..],
+                Some("Yoo Myung-Hee"),
+            ),
+            (
+                "The ASEAN-ROK Plan of Action for the years 2021-2025 was adopted at the Meeting.",
+                &["adopted"][..],
+                None,
+            ),
+        ];
+        for (text, asked, expected) in cases {
+            let got = person(asked, text);
+            assert_eq!(got.as_deref(), expected, "{text}");
+            if let Some(name) = got {
+                assert!(text.contains(&name), "verbatim: {name}");
+            }
+        }
+    }
 }
