@@ -140,11 +140,17 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `attache ask … | head` closes the pipe early: that is not an error.
+        Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("attache: {:#}", f.error);
             ExitCode::from(f.code)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {

@@ -167,7 +167,32 @@ impl Engine {
             let reason = format!("The releases I have say nothing about {year}.");
             return Some(self.abstain_near(q, reason, None));
         }
-        None
+        self.series_not_in_year(q)
+    }
+
+    /// "the ASEAN-ROK Dialogue in 2023": the question names a series of meetings and a
+    /// year, but no release of that series is from that year or mentions it.
+    fn series_not_in_year(&self, q: &Question) -> Option<Answer> {
+        if q.years.is_empty() || !q.meetings.is_empty() {
+            return None;
+        }
+        let asked: Vec<String> = q.concepts.iter().flat_map(|c| c.variants[0].iter().cloned()).collect();
+        let (series, name) = self.facts.iter().zip(self.corpus.releases()).find_map(|(f, r)| {
+            let (_, stems) = f.meeting.as_ref()?;
+            let series = stems.get(1..).filter(|s| !s.is_empty())?;
+            let name = r.meeting.split_once(' ').map_or(r.meeting.as_str(), |(_, rest)| rest);
+            rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
+        })?;
+        let in_series = |f: &ReleaseFacts| f.meeting.as_ref().is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()));
+        let covered = self.facts.iter().zip(self.corpus.releases()).filter(|(f, _)| in_series(f)).any(|(_, r)| {
+            q.years.iter().any(|y| r.date.year == *y || r.paragraphs.iter().any(|p| p.text.contains(&y.to_string())))
+        });
+        if covered {
+            return None;
+        }
+        let years: Vec<String> = q.years.iter().map(u16::to_string).collect();
+        let reason = format!("The releases I have hold no {name} from {}.", years.join(" or "));
+        Some(self.abstain(q, reason))
     }
 
     fn abstain(&self, q: &Question, reason: String) -> Answer {
