@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::search::rank::{self, Ranked, ReleaseFacts, Weights};
-use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question};
+use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question, store};
 
 /// How many citations an answer carries unless asked otherwise.
 pub const DEFAULT_TOP: usize = 3;
@@ -29,6 +29,25 @@ pub enum Error {
     Synonyms(#[from] SynonymError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error("persisted index: {0}")]
+    Store(#[from] store::StoreError),
+}
+
+/// Where `Engine::load` finds what it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub corpus_dir: &'a Path,
+    /// The synonyms file; the built-in groups when `None`.
+    pub synonyms: Option<&'a Path>,
+    /// Where a persisted index lives (`DATA_DIR/index`); in memory when `None`.
+    pub data_dir: Option<&'a Path>,
+}
+
+/// A loaded engine, the corpus files that failed to load, and how the index was had.
+pub struct Loaded {
+    pub engine: Engine,
+    pub errors: Vec<CorpusError>,
+    pub index: Option<store::Status>,
 }
 
 pub struct Engine {
@@ -39,21 +58,25 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Indexes a corpus. An empty corpus is an error: there is nothing to answer from.
+    /// Indexes a corpus in memory.
     pub fn new(corpus: Corpus, synonyms: Option<Synonyms>) -> Result<Engine, Error> {
         let index = Index::build(&corpus)?;
+        Ok(Engine::with_index(corpus, index, synonyms))
+    }
+
+    fn with_index(corpus: Corpus, index: Index, synonyms: Option<Synonyms>) -> Engine {
         let synonyms = synonyms.unwrap_or_else(|| Synonyms::builtin(index.analyzer()));
         let facts = corpus
             .releases()
             .iter()
             .map(|r| ReleaseFacts::of(r, &index))
             .collect();
-        Ok(Engine {
+        Engine {
             corpus,
             index,
             synonyms,
             facts,
-        })
+        }
     }
 
     /// Loads a corpus directory and a synonyms file (the built-in groups when `None`).
@@ -62,13 +85,40 @@ impl Engine {
         dir: &Path,
         synonyms: Option<&Path>,
     ) -> Result<(Engine, Vec<CorpusError>), Error> {
-        let loaded = corpus::load_dir(dir)?;
+        let loaded = Engine::load(&Options {
+            corpus_dir: dir,
+            synonyms,
+            data_dir: None,
+        })?;
+        Ok((loaded.engine, loaded.errors))
+    }
+
+    /// Loads the corpus, the synonyms and the index: from `data_dir` when it holds an
+    /// index of this very corpus, else built (and persisted there when given).
+    /// An empty corpus is an error: there is nothing to answer from.
+    pub fn load(opts: &Options<'_>) -> Result<Loaded, Error> {
+        let loaded = corpus::load_dir(opts.corpus_dir)?;
         if loaded.corpus.is_empty() {
-            return Err(Error::EmptyCorpus(dir.display().to_string()));
+            return Err(Error::EmptyCorpus(opts.corpus_dir.display().to_string()));
         }
         let analyzer = crate::search::analyzer::build();
-        let synonyms = synonyms.map(|p| Synonyms::load(p, &analyzer)).transpose()?;
-        Ok((Engine::new(loaded.corpus, synonyms)?, loaded.errors))
+        let synonyms = opts
+            .synonyms
+            .map(|p| Synonyms::load(p, &analyzer))
+            .transpose()?;
+        let (index, status) = match opts.data_dir {
+            Some(dir) => {
+                let (index, status) = store::open_or_build(&dir.join("index"), &loaded.corpus)?;
+                (index, Some(status))
+            }
+            None => (Index::build(&loaded.corpus)?, None),
+        };
+        let engine = Engine::with_index(loaded.corpus, index, synonyms);
+        Ok(Loaded {
+            engine,
+            errors: loaded.errors,
+            index: status,
+        })
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -176,22 +226,48 @@ impl Engine {
         if q.years.is_empty() || !q.meetings.is_empty() {
             return None;
         }
-        let asked: Vec<String> = q.concepts.iter().flat_map(|c| c.variants[0].iter().cloned()).collect();
-        let (series, name) = self.facts.iter().zip(self.corpus.releases()).find_map(|(f, r)| {
-            let (_, stems) = f.meeting.as_ref()?;
-            let series = stems.get(1..).filter(|s| !s.is_empty())?;
-            let name = r.meeting.split_once(' ').map_or(r.meeting.as_str(), |(_, rest)| rest);
-            rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
-        })?;
-        let in_series = |f: &ReleaseFacts| f.meeting.as_ref().is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()));
-        let covered = self.facts.iter().zip(self.corpus.releases()).filter(|(f, _)| in_series(f)).any(|(_, r)| {
-            q.years.iter().any(|y| r.date.year == *y || r.paragraphs.iter().any(|p| p.text.contains(&y.to_string())))
-        });
+        let asked: Vec<String> = q
+            .concepts
+            .iter()
+            .flat_map(|c| c.variants[0].iter().cloned())
+            .collect();
+        let (series, name) = self
+            .facts
+            .iter()
+            .zip(self.corpus.releases())
+            .find_map(|(f, r)| {
+                let (_, stems) = f.meeting.as_ref()?;
+                let series = stems.get(1..).filter(|s| !s.is_empty())?;
+                let name = r
+                    .meeting
+                    .split_once(' ')
+                    .map_or(r.meeting.as_str(), |(_, rest)| rest);
+                rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
+            })?;
+        let in_series = |f: &ReleaseFacts| {
+            f.meeting
+                .as_ref()
+                .is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()))
+        };
+        let covered = self
+            .facts
+            .iter()
+            .zip(self.corpus.releases())
+            .filter(|(f, _)| in_series(f))
+            .any(|(_, r)| {
+                q.years.iter().any(|y| {
+                    r.date.year == *y
+                        || r.paragraphs.iter().any(|p| p.text.contains(&y.to_string()))
+                })
+            });
         if covered {
             return None;
         }
         let years: Vec<String> = q.years.iter().map(u16::to_string).collect();
-        let reason = format!("The releases I have hold no {name} from {}.", years.join(" or "));
+        let reason = format!(
+            "The releases I have hold no {name} from {}.",
+            years.join(" or ")
+        );
         Some(self.abstain(q, reason))
     }
 

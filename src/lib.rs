@@ -15,4 +15,4 @@ pub mod text;
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
 pub mod search;
-pub use engine::{DEFAULT_TOP, Engine, Error};
+pub use engine::{DEFAULT_TOP, Engine, Error, Loaded, Options};
