@@ -45,12 +45,20 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
     while i < words.len() {
         // A name ends at a comma: "Saleumxay Kommasith, Minister Cho" is two runs.
         let mut run: Vec<&str> = Vec::new();
-        for (_, w) in &words[i..] {
-            if !is_name_word(w) {
+        for (j, (_, w)) in words.iter().enumerate().skip(i) {
+            // "Mohamad bin Hasan": a lower-case particle inside a name.
+            let particle = !run.is_empty()
+                && PARTICLES.contains(w)
+                && words.get(j + 1).is_some_and(|(_, next)| is_name_word(next));
+            if !is_name_word(w) && !particle {
                 break;
             }
+            // "Kang, Kyung-wha": a Korean family name, a comma, a hyphenated given name.
+            let korean_order = words
+                .get(j + 1)
+                .is_some_and(|(_, next)| is_given_name(next));
             run.push(w);
-            if w.ends_with(',') {
+            if w.ends_with(',') && !korean_order {
                 break;
             }
         }
@@ -78,16 +86,19 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         let to = bare.iter().rposition(|w| !skip(w)).map_or(from, |t| t + 1);
         let name: Vec<&str> = bare.get(from..to.max(from)).unwrap_or_default().to_vec();
         let clean = name.iter().all(|w| {
-            !w.contains(['(', '“', '"', '’', '\''])
-                && !w.chars().all(|c| c.is_uppercase())
-                && !NOT_NAMES.contains(w)
-                && !TITLES.contains(w)
+            PARTICLES.contains(w)
+                || !w.contains(['(', '“', '"', '’', '\''])
+                    && !w.chars().all(|c| c.is_uppercase())
+                    && !NOT_NAMES.contains(w)
+                    && !TITLES.contains(w)
         });
         let titled = has_title_near(&words, i, run.len());
         if name.len() >= 2 && clean && titled {
             let distance = distance_to_asked(&words, i, run.len(), asked);
             if best.as_ref().is_none_or(|(d, _)| distance < *d) {
-                best = Some((distance, name.join(" ")));
+                // The name as the quote writes it, commas included.
+                let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
+                best = Some((distance, snippet[start..end].to_string()));
             }
         }
         i += run.len();
@@ -125,6 +136,28 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
 
 /// Capitalised words that belong to names of meetings and bodies, not of people.
 const NOT_NAMES: &[&str] = &[
+    "On",
+    "In",
+    "At",
+    "The",
+    "During",
+    "From",
+    "With",
+    "For",
+    "As",
+    "By",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
     "Organization",
     "Trade",
     "Policy",
@@ -193,6 +226,18 @@ const NOT_NAMES: &[&str] = &[
     "Nations",
     "Region",
 ];
+
+const PARTICLES: &[&str] = &["bin", "binti", "van", "von", "de", "da", "del", "al"];
+
+fn is_given_name(w: &str) -> bool {
+    let core = w.trim_end_matches([',', '.', ';', ':', ')']);
+    let mut parts = core.split('-');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next().unwrap_or("");
+    parts.next().is_none()
+        && first.starts_with(|c: char| c.is_uppercase())
+        && second.starts_with(|c: char| c.is_lowercase())
+}
 
 fn is_name_word(w: &str) -> bool {
     let core = w.trim_end_matches([',', '.', ';', ':', ')']);

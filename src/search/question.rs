@@ -5,6 +5,9 @@
 //! synonym group), the meetings it names by ordinal, the years it names, whether it
 //! wants the latest release, and its kind (when / where / who / how much / what / yes-no).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{self, Token};
@@ -65,21 +68,26 @@ pub struct Question {
 }
 
 /// Words that carry no meaning for retrieval: English function words, question words,
-/// and chat filler.
-const STOP: &[&str] = &[
-    "a", "about", "abov", "after", "again", "all", "also", "am", "an", "and", "ani", "are", "as",
-    "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by", "can", "could",
-    "did", "do", "doe", "don", "dure", "each", "ever", "for", "from", "further", "get", "give",
-    "go", "goe", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "just", "know", "let", "like", "me", "might", "more", "most",
-    "much", "mani", "my", "no", "not", "now", "of", "on", "onli", "or", "other", "our", "out",
-    "over", "pleas", "s", "said", "say", "she", "should", "so", "some", "such", "t", "tell",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "thi", "those",
-    "through", "to", "too", "under", "up", "us", "veri", "wa", "want", "we", "were", "what",
-    "when", "where", "whether", "which", "while", "who", "whom", "whose", "whi", "will", "with",
-    "would", "you", "your", "latest", "recent", "newest", "last", "happen", "anyth", "someth",
-    "thing", "kind", "held", "take", "took", "place", "date", "day", "time", "year",
-];
+/// and chat filler. Compared as stems, made with the index's own analyzer.
+const STOP_WORDS: &str = "a about above after again all also am an and any are as at be because been \
+    before being between both but by can could did do does doing don during each ever for from \
+    further get give go goes going had has have having he her here him his how i if in into is it \
+    its just know let like me might more most much many my no not now of on only or other our out \
+    over please s said say says she should so some such t tell than that the their them then there \
+    these they this those through to too under up us very was want we were what when where whether \
+    which while who whom whose why will with would you your latest recent newest last happen \
+    happened anything something thing kind held hold take took place date day time year";
+
+fn stop_stems() -> &'static HashSet<String> {
+    static STOP: OnceLock<HashSet<String>> = OnceLock::new();
+    STOP.get_or_init(|| {
+        let analyzer = analyzer::build();
+        STOP_WORDS
+            .split_whitespace()
+            .flat_map(|w| analyzer::stems(&analyzer, w))
+            .collect()
+    })
+}
 
 const MEETING_STEMS: &[&str] = &[
     "dialogu", "meet", "summit", "forum", "confer", "session", "consult", "talk", "fmm", "som",
@@ -98,7 +106,7 @@ impl Question {
 }
 
 pub fn is_stop(stem: &str) -> bool {
-    STOP.contains(&stem)
+    stop_stems().contains(stem)
 }
 
 /// Analyses a question. Never fails: the worst question has no concepts.

@@ -245,15 +245,13 @@ fn kind_bonus(q: &Question, text: &str) -> f32 {
             }
         }
         Kind::When if !find_dates(text).is_empty() => 0.15,
-        Kind::HowMuch if has_amount(text) => 0.1,
+        Kind::When if crate::text::find_period(text).is_some() => 0.05,
+        Kind::HowMuch if has_amount(text) => 0.2,
         _ => 0.0,
     }
 }
 
 /// Whether the text states an amount: a percentage, a sum of money, a count.
 pub fn has_amount(text: &str) -> bool {
-    text.contains('%')
-        || ["USD", "US$", "KRW", "won", "dollars", "million", "billion"]
-            .iter()
-            .any(|u| text.contains(u))
+    crate::text::has_quantity(text)
 }
