@@ -15,7 +15,17 @@ pub const DEFAULT_TOP: usize = 3;
 /// Candidates taken from the index before re-ranking.
 const CANDIDATES: usize = 40;
 /// Below this share of the question covered by the best paragraph, Attaché abstains.
-const MIN_COVERAGE: f32 = 0.5;
+const MIN_COVERAGE: f32 = 0.62;
+/// Above this weight share, a concept the best paragraph lacks means it does not
+/// answer: "the foreign minister of Viet Nam" is not answered by a paragraph about
+/// Viet Nam's SOM leader.
+const MAX_GAP: f32 = 0.35;
+
+/// Whether a paragraph is evidence enough to answer rather than abstain.
+fn answers(best: &Ranked) -> bool {
+    best.coverage >= MIN_COVERAGE && best.gap <= MAX_GAP
+}
+
 /// Further citations must cover at least this share too, or they are left out.
 const MIN_SUPPORT: f32 = 0.3;
 
@@ -142,7 +152,7 @@ impl Engine {
         // ones match the words better.
         let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let hits = self.index.search(&q, limit).unwrap_or_default();
-        let ranked = rank::rerank(
+        let mut ranked = rank::rerank(
             &q,
             &w,
             &hits,
@@ -150,8 +160,10 @@ impl Engine {
             &self.facts,
             self.index.analyzer(),
         );
+        // A question that names a year is answered from that year or not at all.
+        ranked.retain(|r| r.year_match != Some(false));
         match ranked.first() {
-            Some(best) if best.coverage >= MIN_COVERAGE => self.compose(&q, &w, &ranked, top),
+            Some(_) if ranked.iter().any(answers) => self.compose(&q, &w, &ranked, top),
             _ => self.abstain(
                 &q,
                 "I could not find this in the releases I have.".to_string(),
@@ -160,8 +172,16 @@ impl Engine {
     }
 
     fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked], top: usize) -> Answer {
-        let evidence: Vec<Evidence<'_>> = ranked
-            .iter()
+        // The first citation is the best paragraph that answers; the others support it.
+        let first = ranked.iter().position(answers).unwrap_or(0);
+        let order = std::iter::once(&ranked[first]).chain(
+            ranked
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != first)
+                .map(|(_, r)| r),
+        );
+        let evidence: Vec<Evidence<'_>> = order
             .filter(|r| r.coverage >= MIN_SUPPORT)
             .take(top.max(1))
             .map(|r| Evidence {

@@ -69,7 +69,7 @@ fn citation(
     a: &TextAnalyzer,
 ) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
-    let tokens = analyzer::tokens(a, &para.text);
+    let tokens = analyzer::content_tokens(a, &para.text);
     let (start, end) = best_window(q, w, &para.text, &tokens);
     let highlights = tokens
         .iter()

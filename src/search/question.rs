@@ -76,7 +76,8 @@ const STOP_WORDS: &str = "a about above after again all also am an and any are a
     over please s said say says she should so some such t tell than that the their them then there \
     these they this those through to too under up us very was want we were what when where whether \
     which while who whom whose why will with would you your latest recent newest last happen \
-    happened anything something thing kind held hold take took place date day time year";
+    happened anything something thing kind held hold take took place date day time year next \
+    upcoming";
 
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
@@ -125,9 +126,16 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .iter()
             .filter_map(|t| year_of(&text[t.start..t.end]))
             .collect(),
-        latest: ["latest", "most recent", "newest", "last "]
-            .iter()
-            .any(|w| lower.contains(w)),
+        latest: [
+            "latest",
+            "most recent",
+            "newest",
+            "last ",
+            "next ",
+            "upcoming",
+        ]
+        .iter()
+        .any(|w| lower.contains(w)),
         concepts,
         truncated,
         text,
@@ -290,7 +298,14 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
                 i += 1;
                 continue;
             }
-            None => (1, vec![vec![stems[i].clone()]]),
+            None => match person_name_at(text, tokens, i) {
+                // "Cho Tae-yul": releases often say just "Minister Cho".
+                Some(len) => {
+                    let full: Phrase = stems[i..i + len].to_vec();
+                    (len, vec![full, vec![stems[i].clone()]])
+                }
+                None => (1, vec![vec![stems[i].clone()]]),
+            },
         };
         let (start, end) = (tokens[i].start, tokens[i + len - 1].end);
         let asked = text[start..end].to_string();
@@ -307,6 +322,19 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
         i += len;
     }
     out
+}
+
+/// "Cho Tae-yul", "Kang Kyung-wha": a capitalised word followed by a hyphenated given
+/// name. Returns how many tokens the name spans.
+fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
+    let word = |k: usize| tokens.get(k).map(|t| &text[t.start..t.end]);
+    let (family, given, tail) = (word(i)?, word(i + 1)?, word(i + 2)?);
+    let hyphen = text.get(tokens[i + 1].end..tokens[i + 2].start) == Some("-");
+    let spaced = text
+        .get(tokens[i].end..tokens[i + 1].start)
+        .is_some_and(|g| g.trim_matches(',').trim().is_empty());
+    let capital = |w: &str| w.starts_with(char::is_uppercase);
+    (i > 0 && capital(family) && capital(given) && !capital(tail) && hyphen && spaced).then_some(3)
 }
 
 fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
@@ -419,6 +447,13 @@ mod tests {
             .map(|c| c.asked.as_str())
             .collect();
         assert_eq!(names, ["Korea", "Indonesia"]);
+    }
+
+    #[test]
+    fn a_korean_name_also_matches_its_family_name() {
+        let q = ask("What did Cho Tae-yul discuss?");
+        assert_eq!(asked(&q), ["Cho Tae-yul", "discuss"]);
+        assert!(q.concepts[0].variants.contains(&vec!["cho".to_string()]));
     }
 
     #[test]

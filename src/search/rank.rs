@@ -11,7 +11,7 @@ use crate::text::{find_dates, find_meeting, ordinal_number};
 /// What the ranker knows about a release beyond its text.
 #[derive(Debug, Clone)]
 pub struct ReleaseFacts {
-    /// Stems of title, meeting and place.
+    /// Stems of title and meeting.
     pub meta: Vec<String>,
     /// The meeting's ordinal and its stems ("26th ASEAN-ROK Dialogue" → 26, [...]).
     pub meeting: Option<(u32, Vec<String>)>,
@@ -20,7 +20,9 @@ pub struct ReleaseFacts {
 impl ReleaseFacts {
     pub fn of(release: &Release, index: &Index) -> ReleaseFacts {
         let a = index.analyzer();
-        let meta_text = format!("{} {} {}", release.title, release.meeting, release.place);
+        // The place is the keeper's summary, not the release's words: it helps find a
+        // release, but does not count as the release saying something.
+        let meta_text = format!("{} {}", release.title, release.meeting);
         let name = if release.meeting.is_empty() {
             find_meeting(&release.title)
         } else {
@@ -69,9 +71,20 @@ impl Weights {
                 .max()
                 .unwrap_or(0);
             let idf = ((n + 1.0) / (df as f32 + 0.5)).ln().max(0.1);
-            // An unknown plain word may be a paraphrase ("pledge" for "commit"): it
-            // counts, but less than an unknown name would.
-            weight.push(if df == 0 && !c.name { idf * 0.5 } else { idf });
+            // A word the corpus never uses counts against an answer, but only as much
+            // as a fairly rare word: questions paraphrase ("fell", "celebrate").
+            let idf = if df == 0 && !c.name {
+                idf * UNKNOWN_WORD_SHARE
+            } else {
+                idf
+            };
+            // The word naming the kind of answer ("what *share*", "which *countries*")
+            // rarely stands in the answer itself.
+            weight.push(if q.focus == Some(weight.len()) {
+                idf * FOCUS_SHARE
+            } else {
+                idf
+            });
             known.push(df > 0);
         }
         Weights { weight, known }
@@ -81,6 +94,12 @@ impl Weights {
         self.weight.iter().sum::<f32>().max(f32::EPSILON)
     }
 }
+
+/// How much of an unknown word's rarity counts against an answer.
+pub const UNKNOWN_WORD_SHARE: f32 = 0.5;
+
+/// How much the word naming the kind of answer counts.
+pub const FOCUS_SHARE: f32 = 0.3;
 
 /// A candidate paragraph after re-ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +111,11 @@ pub struct Ranked {
     pub coverage: f32,
     /// Coverage by the paragraph text alone.
     pub text_coverage: f32,
+    /// Weight share of the most important question concept the paragraph lacks.
+    pub gap: f32,
+    /// Whether the release is from, or the paragraph mentions, a year the question
+    /// names (`None` when it names none).
+    pub year_match: Option<bool>,
 }
 
 pub fn contains(haystack: &[String], needle: &[String]) -> bool {
@@ -114,13 +138,13 @@ pub fn rerank(
         .map(|hit| {
             let release = &releases[hit.at.release as usize];
             let text = &release.paragraphs[hit.at.paragraph as usize].text;
-            let tokens = analyzer::tokens(a, text);
+            let tokens = analyzer::content_tokens(a, text);
             let fact = &facts[hit.at.release as usize];
-            let (coverage, text_coverage) = coverage(q, w, &tokens, &fact.meta);
+            let (coverage, text_coverage, gap) = coverage(q, w, &tokens, &fact.meta);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
-            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage;
+            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage - 0.3 * gap;
             score += match fact.meeting_match(q) {
                 Some(true) => 0.3,
                 Some(false) => -0.5,
@@ -128,13 +152,20 @@ pub fn rerank(
                 None => 0.0,
             };
             score += 0.2 * proximity(q, &tokens);
-            score += year_bonus(q, release, &tokens, text);
+            let year_match = year_match(q, release, &tokens, text);
+            score += match year_match {
+                Some(true) => 0.15,
+                Some(false) => -0.1,
+                None => 0.0,
+            };
             score += kind_bonus(q, text);
             Ranked {
                 at: hit.at,
                 score,
                 coverage,
                 text_coverage,
+                gap,
+                year_match,
             }
         })
         .collect();
@@ -161,18 +192,24 @@ fn prefer_newest(ranked: &mut [Ranked]) {
 /// How much of a "latest" question a release must cover to count as the latest answer.
 const LATEST_MIN_COVERAGE: f32 = 0.6;
 
-fn coverage(q: &Question, w: &Weights, tokens: &[Token], meta: &[String]) -> (f32, f32) {
+/// (coverage, text coverage, largest missing share): how much of the question the
+/// paragraph (with its release's title, meeting and place) covers, how much its text
+/// alone covers, and the weight share of the most important concept it lacks.
+fn coverage(q: &Question, w: &Weights, tokens: &[Token], meta: &[String]) -> (f32, f32, f32) {
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
-    let (mut all, mut text) = (0.0, 0.0);
-    for (c, weight) in q.concepts.iter().zip(&w.weight) {
+    let (mut all, mut text, mut gap) = (0.0, 0.0, 0.0f32);
+    for ((c, weight), known) in q.concepts.iter().zip(&w.weight).zip(&w.known) {
         if c.variants.iter().any(|v| contains(&stems, v)) {
             all += weight;
             text += weight;
         } else if c.variants.iter().any(|v| contains(meta, v)) {
-            all += 0.8 * weight;
+            all += 0.5 * weight;
+        } else if *known {
+            // A word no release uses is likely a paraphrase; coverage accounts for it.
+            gap = gap.max(*weight);
         }
     }
-    (all / w.total(), text / w.total())
+    (all / w.total(), text / w.total(), gap / w.total())
 }
 
 /// Share of the question's neighbouring concept pairs that stand within a few words of
@@ -214,20 +251,16 @@ fn occurrences(stems: &[String], variants: &[Vec<String>]) -> Vec<usize> {
         .collect()
 }
 
-fn year_bonus(q: &Question, release: &Release, tokens: &[Token], text: &str) -> f32 {
+fn year_match(q: &Question, release: &Release, tokens: &[Token], text: &str) -> Option<bool> {
     if q.years.is_empty() {
-        return 0.0;
+        return None;
     }
     let in_text = tokens.iter().any(|t| {
         q.years
             .iter()
             .any(|y| text[t.start..t.end] == y.to_string())
     });
-    if q.years.contains(&release.date.year) || in_text {
-        0.15
-    } else {
-        -0.1
-    }
+    Some(q.years.contains(&release.date.year) || in_text)
 }
 
 fn kind_bonus(q: &Question, text: &str) -> f32 {
