@@ -4,10 +4,11 @@
 //! must cover most of what it asks), and abstains politely otherwise.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
-use crate::search::rank::{self, Ranked, ReleaseFacts, Weights};
+use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question, store};
 
 /// How many citations an answer carries unless asked otherwise.
@@ -65,6 +66,8 @@ pub struct Engine {
     index: Index,
     synonyms: Synonyms,
     facts: Vec<ReleaseFacts>,
+    paragraph_facts: FactsCache,
+    first_pid: Vec<u32>,
 }
 
 impl Engine {
@@ -81,11 +84,20 @@ impl Engine {
             .iter()
             .map(|r| ReleaseFacts::of(r, &index))
             .collect();
+        let mut first_pid = Vec::with_capacity(corpus.releases().len());
+        let mut next = 0u32;
+        for r in corpus.releases() {
+            first_pid.push(next);
+            next += r.paragraphs.len() as u32;
+        }
+        let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
         Engine {
             corpus,
             index,
             synonyms,
             facts,
+            paragraph_facts,
+            first_pid,
         }
     }
 
@@ -152,14 +164,14 @@ impl Engine {
         // ones match the words better.
         let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let hits = self.index.search(&q, limit).unwrap_or_default();
-        let mut ranked = rank::rerank(
-            &q,
-            &w,
-            &hits,
-            &self.corpus,
-            &self.facts,
-            self.index.analyzer(),
-        );
+        let cx = rank::Context {
+            corpus: &self.corpus,
+            releases: &self.facts,
+            paragraphs: &self.paragraph_facts,
+            first_pid: &self.first_pid,
+            analyzer: self.index.analyzer(),
+        };
+        let mut ranked = rank::rerank(&q, &w, &hits, &cx);
         // A question that names a year is answered from that year or not at all.
         ranked.retain(|r| r.year_match != Some(false));
         match ranked.first() {
@@ -306,7 +318,12 @@ impl Engine {
                 let shared = q
                     .concepts
                     .iter()
-                    .filter(|c| c.variants.iter().any(|v| rank::contains(&f.meta, v)))
+                    .filter(|c| {
+                        c.variants.iter().any(|v| {
+                            let ids: Vec<_> = v.iter().map(|s| rank::stem_id(s)).collect();
+                            rank::contains(&f.meta, &ids)
+                        })
+                    })
                     .count() as i64;
                 let gap = match (ordinal, &f.meeting) {
                     (Some(o), Some((n, _))) => i64::from(o.abs_diff(*n)),

@@ -8,7 +8,7 @@ use super::lead;
 use super::types::{Answer, Citation, Suggestion};
 use crate::corpus::Release;
 use crate::search::analyzer::{self, Token};
-use crate::search::rank::{Ranked, Weights, contains};
+use crate::search::rank::{Ranked, StemId, Weights, contains, positions, stem_id};
 use crate::search::{Kind, Question};
 use crate::text::sentences;
 
@@ -70,11 +70,14 @@ fn citation(
 ) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
     let tokens = analyzer::content_tokens(a, &para.text);
-    let (start, end) = best_window(q, w, &para.text, &tokens);
+    let ids: Vec<StemId> = tokens.iter().map(|t| stem_id(&t.stem)).collect();
+    let (start, end) = best_window(q, w, &para.text, &tokens, &ids);
+    let marked = matched_tokens(w, &ids);
     let highlights = tokens
         .iter()
-        .filter(|t| t.start >= start && t.end <= end && matches_concept(q, &tokens, t))
-        .map(|t| (t.start - start, t.end - start))
+        .zip(marked)
+        .filter(|(t, m)| *m && t.start >= start && t.end <= end)
+        .map(|(t, _)| (t.start - start, t.end - start))
         .collect();
     Citation {
         rank,
@@ -90,35 +93,43 @@ fn citation(
     }
 }
 
-/// Whether a token belongs to an occurrence of one of the question's concepts.
-fn matches_concept(q: &Question, tokens: &[Token], t: &Token) -> bool {
-    let i = tokens.iter().position(|x| x.start == t.start).unwrap_or(0);
-    q.concepts.iter().flat_map(|c| &c.variants).any(|v| {
-        (0..v.len()).any(|k| {
-            i >= k
-                && tokens
-                    .get(i - k..i - k + v.len())
-                    .is_some_and(|win| win.iter().map(|x| &x.stem).eq(v.iter()))
-        })
-    })
+/// Which tokens belong to an occurrence of one of the question's concepts.
+fn matched_tokens(w: &Weights, ids: &[StemId]) -> Vec<bool> {
+    let mut marked = vec![false; ids.len()];
+    for v in w.ids.iter().flatten() {
+        for i in positions(ids, v) {
+            marked[i..i + v.len()].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    marked
 }
 
 /// The sentence that covers most of the question, joined by a neighbour when that
 /// neighbour adds something the question asks about.
-pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (usize, usize) {
+pub fn best_window(
+    q: &Question,
+    w: &Weights,
+    text: &str,
+    tokens: &[Token],
+    ids: &[StemId],
+) -> (usize, usize) {
     let spans = sentences(text);
     if spans.is_empty() {
         return (0, text.len());
     }
     let covered = |(s, e): (usize, usize)| -> Vec<bool> {
-        let stems: Vec<String> = tokens
+        let from = tokens
             .iter()
-            .filter(|t| t.start >= s && t.end <= e)
-            .map(|t| t.stem.clone())
-            .collect();
-        q.concepts
+            .position(|t| t.start >= s)
+            .unwrap_or(tokens.len());
+        let to = tokens
             .iter()
-            .map(|c| c.variants.iter().any(|v| contains(&stems, v)))
+            .rposition(|t| t.end <= e)
+            .map_or(from, |i| i + 1);
+        let inside = ids.get(from..to.max(from)).unwrap_or_default();
+        w.ids
+            .iter()
+            .map(|variants| variants.iter().any(|v| contains(inside, v)))
             .collect()
     };
     let value = |cov: &[bool], span: (usize, usize)| -> f32 {

@@ -201,13 +201,16 @@ impl Index {
         };
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        // One `pid` column per segment, opened once per search.
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            columns.push(segment.fast_fields().u64("pid")?);
+        }
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let pid = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("pid")?
-                .first(addr.doc_id)
+            let pid = columns
+                .get(addr.segment_ord as usize)
+                .and_then(|c| c.first(addr.doc_id))
                 .and_then(|pid| self.refs.get(pid as usize));
             if let Some(&at) = pid {
                 hits.push(Hit { at, score });
@@ -221,9 +224,17 @@ impl Index {
     /// meeting or place (the largest of the four).
     pub fn doc_freq(&self, phrase: &[String]) -> u64 {
         let searcher = self.reader.searcher();
-        let count = |field| match phrase_query(field, phrase) {
-            Some(q) => q.count(&searcher).unwrap_or(0) as u64,
-            None => 0,
+        let term_df = |field, stem: &String| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, stem))
+                .unwrap_or(0)
+        };
+        let count = |field| match phrase {
+            // A single word: the term dictionary knows, no query needed.
+            [one] => term_df(field, one),
+            // A phrase cannot occur where one of its words never does.
+            _ if phrase.iter().any(|s| term_df(field, s) == 0) => 0,
+            _ => phrase_query(field, phrase).map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64),
         };
         self.fields
             .texts()
