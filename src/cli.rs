@@ -10,7 +10,7 @@ use anyhow::Context;
 use attache::corpus::import::{ImportOptions, import_page};
 use attache::corpus::{self, Date};
 use attache::search::store;
-use attache::{Answer, Engine, Options, eval};
+use attache::{Answer, Engine, Options, eval, qlog};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -64,6 +64,18 @@ enum Command {
     Import(ImportArgs),
     /// Build the persisted index in the data directory (--data-dir, default ./data).
     Index,
+    /// What was asked, what went unanswered, what got 👎 (from the daemon's question log).
+    Report {
+        /// Only questions from this period before now: 7d, 24h, 30m.
+        #[arg(long, value_name = "PERIOD")]
+        since: Option<qlog::Since>,
+        /// How many rows per list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +182,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Eval { file, misses, json } => run_eval(&cli.common, &file, misses, json),
         Command::Import(args) => import(&cli.common, &args),
         Command::Index => index(&cli.common),
+        Command::Report { since, top, json } => report(&cli.common, since, top, json),
     }
 }
 
@@ -221,6 +234,45 @@ fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Fai
         eprintln!("attache: warning: skipped {e}");
     }
     Ok(loaded)
+}
+
+/// The question log's file in the data directory.
+pub const QUESTION_LOG: &str = "attache.db";
+
+fn report(
+    common: &Common,
+    since: Option<qlog::Since>,
+    top: usize,
+    json: bool,
+) -> Result<(), Failure> {
+    let data_dir = common
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let path = data_dir.join(QUESTION_LOG);
+    if !path.is_file() {
+        return Err(usage(anyhow::anyhow!(
+            "no question log at {} (give the daemon's data directory with --data-dir)",
+            path.display()
+        )));
+    }
+    let log = qlog::QuestionLog::open(&path).context("cannot open the question log")?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let from = since.map_or(0, |s| now - s.0);
+    let report = log
+        .report(from, top)
+        .context("cannot read the question log")?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).context("cannot print")?
+        );
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
 }
 
 fn index(common: &Common) -> Result<(), Failure> {

@@ -10,6 +10,7 @@ pub mod corpus;
 mod engine;
 pub mod eval;
 mod names;
+pub mod qlog;
 pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};
