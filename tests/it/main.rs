@@ -4,4 +4,5 @@ mod answers;
 mod architecture;
 mod cli;
 mod corpus_files;
+mod deploy;
 mod dev_set;
