@@ -205,3 +205,74 @@ fn render(lead: &str, citations: &[Citation], truncated: bool) -> String {
     }
     out.trim_end().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Date;
+
+    fn citation(rank: usize, snippet: &str) -> Citation {
+        Citation {
+            rank,
+            release: "r".into(),
+            title: "Outcome of the 26th ASEAN-ROK Dialogue".into(),
+            date: Date {
+                year: 2022,
+                month: 7,
+                day: 1,
+            },
+            url: "https://example.org/r".into(),
+            paragraph: "4·1".into(),
+            text: format!("{snippet} More."),
+            snippet: snippet.into(),
+            highlights: vec![],
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_answer_reads_lead_quotes_then_sources() {
+        let text = render(
+            "Seoul [1]",
+            &[
+                citation(1, "It was held in Seoul."),
+                citation(2, "Views were shared."),
+            ],
+            false,
+        );
+        let expected = "Seoul [1]\n\n[1] “It was held in Seoul.”\n[2] “Views were shared.”\n\nSources:\n[1] Outcome of the 26th ASEAN-ROK Dialogue · 2022-07-01 · ¶4·1 · https://example.org/r\n[2] Outcome of the 26th ASEAN-ROK Dialogue · 2022-07-01 · ¶4·1 · https://example.org/r";
+        assert_eq!(text, expected);
+        assert!(render("x", &[], true).starts_with("(Your question was long"));
+    }
+
+    #[test]
+    fn not_found_says_so_and_lists_what_it_covers() {
+        let a = crate::search::analyzer::build();
+        let q = crate::search::question::analyse(
+            "When was the 27th Dialogue?",
+            &a,
+            &crate::search::Synonyms::builtin(&a),
+        );
+        let s = Suggestion {
+            release: "r".into(),
+            meeting: "26th ASEAN-ROK Dialogue".into(),
+            title: "t".into(),
+            date: Date {
+                year: 2022,
+                month: 7,
+                day: 1,
+            },
+            url: "https://example.org/r".into(),
+        };
+        let answer = not_found(
+            &q,
+            "The 27th Dialogue is not in the releases I have.".into(),
+            vec![s],
+        );
+        assert!(!answer.found && answer.citations.is_empty());
+        assert_eq!(
+            answer.text,
+            "The 27th Dialogue is not in the releases I have.\n\nThe releases I have cover:\n- 26th ASEAN-ROK Dialogue (2022-07-01) https://example.org/r"
+        );
+    }
+}
