@@ -17,7 +17,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing,
+    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
@@ -38,6 +38,7 @@ struct Fields {
     meeting: Field,
     place: Field,
     year: Field,
+    release: Field,
     pid: Field,
 }
 
@@ -54,6 +55,7 @@ impl Fields {
             meeting: b.add_text_field("meeting", text.clone()),
             place: b.add_text_field("place", text),
             year: b.add_u64_field("year", INDEXED),
+            release: b.add_text_field("release", STRING | STORED),
             pid: b.add_u64_field(
                 "pid",
                 NumericOptions::default() | STORED | tantivy::schema::FAST,
@@ -72,6 +74,7 @@ impl Fields {
             meeting: get("meeting")?,
             place: get("place")?,
             year: get("year")?,
+            release: get("release")?,
             pid: get("pid")?,
         })
     }
@@ -152,6 +155,7 @@ impl Index {
                 f.meeting => release.meeting.as_str(),
                 f.place => release.place.as_str(),
                 f.year => u64::from(release.date.year),
+                f.release => release.id.as_str(),
                 f.pid => pid as u64,
             ))?;
         }
