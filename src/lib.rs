@@ -11,3 +11,12 @@ pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
+
+// TEMPORARY: the core Engine stand-in until main's `Engine` lands (see engine_standin.rs).
+mod engine_standin;
+pub use engine_standin::{Engine, Error};
+
+pub mod config;
+pub mod ops;
+pub mod telegram;
+pub mod telemetry;
