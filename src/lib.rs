@@ -7,15 +7,17 @@
 
 pub mod answer;
 pub mod corpus;
+mod engine;
+pub mod eval;
+mod names;
 pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
+pub mod search;
+pub use engine::{DEFAULT_TOP, Engine, Error};
 
-// TEMPORARY: the core Engine stand-in until main's `Engine` lands (see engine_standin.rs).
-mod engine_standin;
-pub use engine_standin::{Engine, Error};
-
+// Front ends: settings, logging, the Telegram daemon and its ops listener.
 pub mod config;
 pub mod ops;
 pub mod telegram;

@@ -1,5 +1,8 @@
 //! The answer composer: turns ranked paragraphs into a short, cited answer, or abstains.
 
+mod compose;
+mod lead;
 mod types;
 
+pub use compose::{Evidence, found, not_found};
 pub use types::{Answer, Citation, Suggestion};

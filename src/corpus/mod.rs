@@ -64,6 +64,14 @@ impl Release {
         }
     }
 
+    /// "May 15, 2025", or "May 15, 2025 to May 16, 2025".
+    pub fn date_label_long(&self) -> String {
+        match self.end_date {
+            Some(end) if end != self.date => format!("{} to {}", self.date.long(), end.long()),
+            _ => self.date.long(),
+        }
+    }
+
     /// The meeting if the release names one, else its title.
     pub fn label(&self) -> &str {
         if self.meeting.is_empty() {

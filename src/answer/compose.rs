@@ -1,0 +1,196 @@
+//! Templates: every word a user reads from the corpus is a verbatim quote; the only
+//! words added are the fixed ones in this file ("Not found", "Sources", citation
+//! numbers …).
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::lead;
+use super::types::{Answer, Citation, Suggestion};
+use crate::corpus::Release;
+use crate::search::analyzer::{self, Token};
+use crate::search::rank::{Ranked, Weights, contains};
+use crate::search::{Kind, Question};
+use crate::text::sentences;
+
+/// Everything the composer needs to quote one ranked paragraph.
+pub struct Evidence<'a> {
+    pub ranked: &'a Ranked,
+    pub release: &'a Release,
+    pub paragraph: usize,
+}
+
+/// Builds a found answer from the ranked evidence (best first, at least one).
+pub fn found(q: &Question, w: &Weights, evidence: &[Evidence<'_>], a: &TextAnalyzer) -> Answer {
+    let citations: Vec<Citation> = evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| citation(i + 1, q, w, e, a))
+        .collect();
+    let lead = evidence
+        .first()
+        .zip(citations.first())
+        .map(|(e, c)| lead::lead(q, w, e.release, c, a))
+        .unwrap_or_default();
+    let text = render(&lead, &citations, q.truncated);
+    Answer {
+        question: q.text.clone(),
+        found: true,
+        lead,
+        citations,
+        suggestions: Vec::new(),
+        text,
+    }
+}
+
+/// Builds a "not found" answer: the reason, then what the corpus covers.
+pub fn not_found(question: &Question, reason: String, suggestions: Vec<Suggestion>) -> Answer {
+    let mut text = reason.clone();
+    if !suggestions.is_empty() {
+        text.push_str("\n\nThe releases I have cover:\n");
+        for s in &suggestions {
+            text.push_str(&format!("- {} ({}) {}\n", s.meeting, s.date, s.url));
+        }
+    }
+    Answer {
+        question: question.text.clone(),
+        found: false,
+        lead: reason,
+        citations: Vec::new(),
+        suggestions,
+        text: text.trim_end().to_string(),
+    }
+}
+
+fn citation(
+    rank: usize,
+    q: &Question,
+    w: &Weights,
+    e: &Evidence<'_>,
+    a: &TextAnalyzer,
+) -> Citation {
+    let para = &e.release.paragraphs[e.paragraph];
+    let tokens = analyzer::tokens(a, &para.text);
+    let (start, end) = best_window(q, w, &para.text, &tokens);
+    let highlights = tokens
+        .iter()
+        .filter(|t| t.start >= start && t.end <= end && matches_concept(q, &tokens, t))
+        .map(|t| (t.start - start, t.end - start))
+        .collect();
+    Citation {
+        rank,
+        release: e.release.id.clone(),
+        title: e.release.title.clone(),
+        date: e.release.date,
+        url: e.release.url.clone(),
+        paragraph: para.number.clone(),
+        text: para.text.clone(),
+        snippet: para.text[start..end].to_string(),
+        highlights,
+        score: (e.ranked.score * 1000.0).round() / 1000.0,
+    }
+}
+
+/// Whether a token belongs to an occurrence of one of the question's concepts.
+fn matches_concept(q: &Question, tokens: &[Token], t: &Token) -> bool {
+    let i = tokens.iter().position(|x| x.start == t.start).unwrap_or(0);
+    q.concepts.iter().flat_map(|c| &c.variants).any(|v| {
+        (0..v.len()).any(|k| {
+            i >= k
+                && tokens
+                    .get(i - k..i - k + v.len())
+                    .is_some_and(|win| win.iter().map(|x| &x.stem).eq(v.iter()))
+        })
+    })
+}
+
+/// The sentence that covers most of the question, joined by a neighbour when that
+/// neighbour adds something the question asks about.
+pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (usize, usize) {
+    let spans = sentences(text);
+    if spans.is_empty() {
+        return (0, text.len());
+    }
+    let covered = |(s, e): (usize, usize)| -> Vec<bool> {
+        let stems: Vec<String> = tokens
+            .iter()
+            .filter(|t| t.start >= s && t.end <= e)
+            .map(|t| t.stem.clone())
+            .collect();
+        q.concepts
+            .iter()
+            .map(|c| c.variants.iter().any(|v| contains(&stems, v)))
+            .collect()
+    };
+    let value = |cov: &[bool], span: (usize, usize)| -> f32 {
+        let base: f32 = cov
+            .iter()
+            .zip(&w.weight)
+            .filter(|(c, _)| **c)
+            .map(|(_, w)| w)
+            .sum();
+        // A sentence holding what the question is about ("which *ambassadors*") wins
+        // over one that only repeats the question's context.
+        let focus = q
+            .focus
+            .filter(|&f| cov.get(f) == Some(&true))
+            .map_or(0.0, |_| 100.0);
+        let cue = match q.kind {
+            Kind::When if crate::text::find_date(&text[span.0..span.1]).is_some() => 0.5,
+            Kind::HowMuch if crate::search::rank::has_amount(&text[span.0..span.1]) => 0.5,
+            _ => 0.0,
+        };
+        base + cue + focus
+    };
+    let scored: Vec<(Vec<bool>, f32)> = spans
+        .iter()
+        .map(|&s| {
+            let cov = covered(s);
+            let v = value(&cov, s);
+            (cov, v)
+        })
+        .collect();
+    let best = (0..spans.len())
+        .max_by(|&a, &b| scored[a].1.total_cmp(&scored[b].1).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let adds = |other: usize| -> f32 {
+        scored[other]
+            .0
+            .iter()
+            .zip(&scored[best].0)
+            .zip(&w.weight)
+            .filter(|((o, b), _)| **o && !**b)
+            .map(|(_, w)| w)
+            .sum()
+    };
+    let before = best.checked_sub(1).map(|i| (i, adds(i)));
+    let after = (best + 1 < spans.len()).then(|| (best + 1, adds(best + 1)));
+    let (mut start, mut end) = spans[best];
+    match (before, after) {
+        (Some((i, x)), Some((_, y))) if x > 0.0 && x >= y => start = spans[i].0,
+        (_, Some((i, y))) if y > 0.0 => end = spans[i].1,
+        (Some((i, x)), None) if x > 0.0 => start = spans[i].0,
+        _ => {}
+    }
+    (start, end)
+}
+
+/// The plain-text answer: lead, quotes, sources.
+fn render(lead: &str, citations: &[Citation], truncated: bool) -> String {
+    let mut out = String::new();
+    if truncated {
+        out.push_str("(Your question was long; I read its first 500 characters.)\n\n");
+    }
+    out.push_str(lead);
+    out.push_str("\n\n");
+    for c in citations {
+        out.push_str(&format!("[{}] “{}”\n", c.rank, c.snippet));
+    }
+    out.push_str("\nSources:\n");
+    for c in citations {
+        out.push_str(&format!(
+            "[{}] {} · {} · ¶{} · {}\n",
+            c.rank, c.title, c.date, c.paragraph, c.url
+        ));
+    }
+    out.trim_end().to_string()
+}

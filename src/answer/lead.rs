@@ -1,0 +1,147 @@
+//! The lead: one line that states the fact asked for — a date, a place, a person, an
+//! amount — cut verbatim from the best quote, followed by its citation number. When no
+//! such fact stands in the quote, the lead names the release the quotes come from.
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::types::Citation;
+use crate::corpus::Release;
+use crate::search::analyzer;
+use crate::search::rank::{Weights, contains, has_amount};
+use crate::search::{Kind, Question};
+use crate::text::find_dates;
+
+pub fn lead(
+    q: &Question,
+    w: &Weights,
+    release: &Release,
+    c: &Citation,
+    a: &TextAnalyzer,
+) -> String {
+    let fact = match q.kind {
+        Kind::When => when(release, &c.snippet)
+            .or_else(|| names_release(q).then(|| release.date_label_long())),
+        Kind::Where => place(q, &c.snippet).or_else(|| {
+            (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
+        }),
+        // "Which ambassadors …" asks for a group, not a name: no person lead then.
+        Kind::Who if q.asks_person() => crate::names::person(&asked_words(q), &c.snippet),
+        Kind::Who => None,
+        Kind::HowMuch => amount(q, w, &c.snippet, a),
+        // A yes-no question gets the quotes, not a "yes": the releases rarely say "no".
+        Kind::YesNo | Kind::What => None,
+    };
+    match fact {
+        Some(fact) => format!("{fact} [{}]", c.rank),
+        None => format!("From “{}” ({}):", release.title, release.date.long()),
+    }
+}
+
+/// Whether the question points at one release as a whole (by its meeting, or as the
+/// latest): then the release's own date and place answer "when" and "where".
+fn names_release(q: &Question) -> bool {
+    !q.meetings.is_empty() || q.latest
+}
+
+/// "May 15 to 16, 2025": the quote's date phrase, with the release's year when the
+/// phrase has none.
+fn when(release: &Release, snippet: &str) -> Option<String> {
+    let d = find_dates(snippet).into_iter().next()?;
+    Some(match d.year {
+        Some(_) => d.phrase.to_string(),
+        None => format!("{}, {}", d.phrase, release.date.year),
+    })
+}
+
+/// Words that start a capitalised run but are not a place.
+const NOT_PLACES: &[&str] = &[
+    "the",
+    "The",
+    "ASEAN",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Korea",
+    "ROK",
+    "In",
+    "Meeting",
+];
+
+/// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26".
+fn place(q: &Question, snippet: &str) -> Option<String> {
+    let mut rest = snippet;
+    while let Some(at) = rest.find(" in ") {
+        let after = &rest[at + 4..];
+        let run = capitalised_run(after, true);
+        let first = run.split([' ', ',']).next().unwrap_or("");
+        let asked = q.concepts.iter().any(|c| c.asked == first);
+        if !run.is_empty() && !NOT_PLACES.contains(&first) && !asked {
+            return Some(run.to_string());
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The longest prefix of `text` made of capitalised words (and, when `commas`, of
+/// several such groups separated by ", ").
+fn capitalised_run(text: &str, commas: bool) -> &str {
+    let mut end = 0;
+    let mut pos = 0;
+    for word in text.split_inclusive(' ') {
+        let bare = word.trim_end();
+        let core = bare.trim_end_matches([',', '.', ';', ':', ')']);
+        if !core.starts_with(|c: char| c.is_uppercase()) {
+            break;
+        }
+        end = pos + core.len();
+        if bare.len() != core.len() && !(commas && bare.ends_with(',')) {
+            break;
+        }
+        pos += word.len();
+    }
+    &text[..end]
+}
+
+/// The clause of the quote that states an amount and shares most with the question:
+/// "25% of Korea’s total bilateral ODA".
+fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
+    let clauses = snippet
+        .split([',', ';', '(', ')'])
+        .flat_map(|c| c.split(" -- "));
+    let scored = clauses.filter(|c| has_amount(c) || c.contains(|ch: char| ch.is_ascii_digit()));
+    let best = scored
+        .map(|clause| {
+            let stems = analyzer::stems(a, clause);
+            let value: f32 = q
+                .concepts
+                .iter()
+                .zip(&w.weight)
+                .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
+                .map(|(_, w)| w)
+                .sum();
+            (
+                value + if has_amount(clause) { 0.5 } else { 0.0 },
+                clause.trim(),
+            )
+        })
+        .max_by(|x, y| x.0.total_cmp(&y.0))?;
+    (!best.1.is_empty()).then(|| best.1.to_string())
+}
+
+/// The question's words as asked, for telling a name apart from the question's words.
+pub fn asked_words(q: &Question) -> Vec<&str> {
+    q.concepts
+        .iter()
+        .flat_map(|c| c.asked.split_whitespace())
+        .collect()
+}

@@ -1,0 +1,418 @@
+//! The command line: `ask`, `sources`, `eval`, `import`. Errors are one clear line on
+//! stderr; exit code 0 when a question was answered or abstained, 2 for bad usage or
+//! configuration, 1 for anything else.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use attache::corpus::import::{ImportOptions, import_page};
+use attache::corpus::{self, Date};
+use attache::{Answer, Engine, eval};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "attache",
+    version,
+    about = "Answers questions about ASEAN–Korea meetings from the ministry's press releases, with cited quotes."
+)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// The corpus directory (one Markdown file per release).
+    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
+    corpus: PathBuf,
+    /// The synonyms file (default: config/synonyms.toml when present, else built-in).
+    #[arg(long, global = true, value_name = "FILE")]
+    synonyms: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Answer a question (or one question per line with --batch).
+    Ask(AskArgs),
+    /// List the releases in the corpus, newest first.
+    Sources {
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score a question file (JSON lines with "q" and "must") and print the measures.
+    Eval {
+        file: PathBuf,
+        /// List the questions that missed.
+        #[arg(long)]
+        misses: bool,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn a release copied from the ministry's web page into a corpus file.
+    Import(ImportArgs),
+    /// Run the Telegram bot (see docs/run-the-bot.md). Corpus and synonyms come from
+    /// the settings (corpus.dir, corpus.synonyms), not from --corpus.
+    Serve(SettingsArgs),
+    /// Print the effective settings (secrets redacted) and where each one came from.
+    Config(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+struct SettingsArgs {
+    /// A settings file layered over the built-in config/default.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct AskArgs {
+    /// The question.
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    question: Option<String>,
+    /// Read one question per line from FILE (or - for standard input).
+    #[arg(long, value_name = "FILE")]
+    batch: Option<PathBuf>,
+    /// Print JSON (one object per question).
+    #[arg(long)]
+    json: bool,
+    /// How many citations to give.
+    #[arg(long, default_value_t = attache::DEFAULT_TOP, value_parser = parse_top)]
+    top: usize,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// Text files copied from the release pages.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Event date (YYYY-MM-DD), when the page does not state it with its year.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<Date>,
+    /// Last day of a meeting over several days (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    end_date: Option<Date>,
+    /// The release's page on the ministry's site.
+    #[arg(long)]
+    url: Option<String>,
+    /// Where the meeting took place ("Seoul, Republic of Korea").
+    #[arg(long)]
+    place: Option<String>,
+    /// The meeting ("26th ASEAN-ROK Dialogue"), when the title does not name it.
+    #[arg(long)]
+    meeting: Option<String>,
+    /// The title, when the copy has none.
+    #[arg(long)]
+    title: Option<String>,
+    /// Publication date as the page gives it.
+    #[arg(long)]
+    published: Option<String>,
+    /// The release id (default: date and title words).
+    #[arg(long)]
+    id: Option<String>,
+    /// Replace an existing corpus file with the same id.
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=20) => Ok(n),
+        _ => Err("give a number from 1 to 20".to_string()),
+    }
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse().map_err(|e: corpus::DateError| e.to_string())
+}
+
+/// An error with the exit code it deserves.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+fn usage(error: anyhow::Error) -> Failure {
+    Failure { code: 2, error }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { code: 1, error }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Serve(a) => return attache::telegram::run_serve(a.config.as_deref()),
+        Command::Config(a) => return attache::config::run_config(a.config.as_deref()),
+        _ => {}
+    }
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("attache: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Ask(args) => ask(&cli.common, &args),
+        Command::Sources { json } => sources(&cli.common, json),
+        Command::Eval { file, misses, json } => run_eval(&cli.common, &file, misses, json),
+        Command::Import(args) => import(&cli.common, &args),
+        Command::Serve(_) | Command::Config(_) => Ok(()),
+    }
+}
+
+/// Loads the engine; problems with single files are warned about, not fatal.
+fn engine(common: &Common) -> Result<Engine, Failure> {
+    if !common.corpus.is_dir() {
+        let msg = anyhow::anyhow!(
+            "corpus directory {} not found (give one with --corpus DIR)",
+            common.corpus.display()
+        );
+        return Err(usage(msg));
+    }
+    let default = Path::new("config/synonyms.toml");
+    let synonyms = common
+        .synonyms
+        .as_deref()
+        .or(default.exists().then_some(default));
+    let (engine, errors) =
+        Engine::from_dir(&common.corpus, synonyms).map_err(|e| usage(e.into()))?;
+    for e in errors {
+        eprintln!("attache: warning: skipped {e}");
+    }
+    Ok(engine)
+}
+
+fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {
+    let engine = engine(common)?;
+    let mut out = std::io::stdout().lock();
+    let bold = out.is_terminal() && !args.json;
+    let mut say = |question: &str| -> std::io::Result<()> {
+        let answer = engine.answer_top(question, args.top);
+        if args.json {
+            writeln!(out, "{}", json_answer(&answer))
+        } else {
+            writeln!(
+                out,
+                "{}\n",
+                if bold {
+                    with_bold(&answer)
+                } else {
+                    answer.text.clone()
+                }
+            )
+        }
+    };
+    match (&args.question, &args.batch) {
+        (Some(q), _) => say(q).context("cannot write the answer")?,
+        (None, Some(path)) => {
+            let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+                Box::new(std::io::stdin().lock())
+            } else {
+                let file = std::fs::File::open(path)
+                    .with_context(|| format!("cannot open {}", path.display()))
+                    .map_err(usage)?;
+                Box::new(std::io::BufReader::new(file))
+            };
+            for line in reader.lines() {
+                let line = line.context("cannot read the questions")?;
+                if !line.trim().is_empty() {
+                    say(&line).context("cannot write the answer")?;
+                }
+            }
+        }
+        (None, None) => return Err(usage(anyhow::anyhow!("give a question or --batch FILE"))),
+    }
+    Ok(())
+}
+
+/// The JSON shape `ask --json` prints.
+fn json_answer(a: &Answer) -> serde_json::Value {
+    let citations: Vec<_> = a
+        .citations
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "rank": c.rank, "release": c.release, "title": c.title, "date": c.date,
+                "url": c.url, "paragraph": c.paragraph, "text": c.text, "snippet": c.snippet,
+                "highlights": c.highlights, "score": c.score,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "question": a.question, "found": a.found, "lead": a.lead, "answer": a.text,
+        "citations": citations, "suggestions": a.suggestions,
+    })
+}
+
+/// The plain answer with matched words in bold, for a terminal.
+fn with_bold(a: &Answer) -> String {
+    let mut text = a.text.clone();
+    for c in &a.citations {
+        let mut marked = String::new();
+        let mut last = 0;
+        for &(s, e) in &c.highlights {
+            marked.push_str(&c.snippet[last..s]);
+            marked.push_str(&format!("\x1b[1m{}\x1b[0m", &c.snippet[s..e]));
+            last = e;
+        }
+        marked.push_str(&c.snippet[last..]);
+        text = text.replacen(
+            &format!("[{}] “{}”", c.rank, c.snippet),
+            &format!("[{}] “{}”", c.rank, marked),
+            1,
+        );
+    }
+    text
+}
+
+fn sources(common: &Common, json: bool) -> Result<(), Failure> {
+    let engine = engine(common)?;
+    let mut out = std::io::stdout().lock();
+    for r in engine.corpus().releases() {
+        let line = if json {
+            serde_json::json!({
+                "id": r.id, "date": r.date, "meeting": r.meeting, "title": r.title,
+                "paragraphs": r.paragraphs.len(), "url": r.url, "place": r.place,
+            })
+            .to_string()
+        } else {
+            format!(
+                "{}  {}  {}  ({} paragraphs)  {}",
+                r.date,
+                r.label(),
+                r.title,
+                r.paragraphs.len(),
+                r.url
+            )
+        };
+        writeln!(out, "{line}").context("cannot write")?;
+    }
+    Ok(())
+}
+
+fn run_eval(common: &Common, file: &Path, misses: bool, json: bool) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {}", file.display()))
+        .map_err(usage)?;
+    let cases = eval::parse_cases(&text)
+        .with_context(|| format!("{}", file.display()))
+        .map_err(usage)?;
+    let engine = engine(common)?;
+    let (scores, outcomes) = eval::run(&engine, &cases);
+    if misses {
+        for o in outcomes.iter().filter(|o| o.missed()) {
+            println!(
+                "MISS {} [{}] {}\n  must: {:?}\n  found: {}, rank: {:?}, answer_ok: {}\n  {}\n",
+                o.id,
+                o.kind,
+                o.q,
+                o.must,
+                o.found,
+                o.rank,
+                o.answer_ok,
+                o.answer.replace('\n', "\n  ")
+            );
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&scores).context("cannot print")?
+        );
+    } else {
+        println!(
+            "questions: {} answerable, {} unanswerable",
+            scores.answerable, scores.unanswerable
+        );
+        println!(
+            "hit@1 {:.3}  hit@3 {:.3}  mrr@5 {:.3}",
+            scores.hit_at_1, scores.hit_at_3, scores.mrr_at_5
+        );
+        println!(
+            "answer_ok {:.3}  false_abstain {:.3}  abstain {:.3}",
+            scores.answer_ok, scores.false_abstain, scores.abstain
+        );
+    }
+    Ok(())
+}
+
+fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
+    let one_release_flags =
+        args.date.is_some() || args.url.is_some() || args.title.is_some() || args.id.is_some();
+    if args.files.len() > 1 && one_release_flags {
+        return Err(usage(anyhow::anyhow!(
+            "--date, --url, --title and --id describe one release: import the files one at a time"
+        )));
+    }
+    if !common.corpus.is_dir() {
+        return Err(usage(anyhow::anyhow!(
+            "corpus directory {} not found",
+            common.corpus.display()
+        )));
+    }
+    let opts = ImportOptions {
+        id: args.id.clone(),
+        title: args.title.clone(),
+        date: args.date,
+        end_date: args.end_date,
+        published: args.published.clone(),
+        place: args.place.clone(),
+        meeting: args.meeting.clone(),
+        url: args.url.clone(),
+    };
+    for file in &args.files {
+        import_one(common, file, &opts, args.force)?;
+    }
+    Ok(())
+}
+
+fn import_one(
+    common: &Common,
+    file: &Path,
+    opts: &ImportOptions,
+    force: bool,
+) -> Result<(), Failure> {
+    let name = file.display();
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read {name}"))
+        .map_err(usage)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
+    let imported = import_page(&text, opts).map_err(|e| usage(anyhow::anyhow!("{name}: {e}")))?;
+    let target = common.corpus.join(imported.file_name());
+    if target.exists() && !force {
+        return Err(usage(anyhow::anyhow!(
+            "{} already exists (use --force to replace it)",
+            target.display()
+        )));
+    }
+    let rendered = imported.render();
+    // Check the file loads exactly as the daemon will read it before writing it.
+    corpus::Release::parse(&target, &rendered).map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(&target, rendered)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    for w in &imported.warnings {
+        eprintln!("attache: warning: {name}: {w}");
+    }
+    println!(
+        "{} ← {name}: “{}”, {}",
+        target.display(),
+        imported.front.title,
+        imported.front.date
+    );
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! Retrieval: a tantivy index of paragraphs and the query built from an analysed
+//! question. The index holds one document per paragraph with the release's title,
+//! meeting, place and year beside the text, so a question that names a meeting finds
+//! its paragraphs even when the paragraph itself does not repeat the name.
+//!
+//! Queries are built from `Question` concepts as term, phrase and disjunction queries;
+//! user text never goes through tantivy's query parser.
+
+pub mod analyzer;
+pub mod question;
+pub mod rank;
+pub mod synonyms;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
+
+use crate::corpus::Corpus;
+pub use question::{Concept, Kind, MeetingRef, Question};
+pub use synonyms::{Phrase, SynonymError, Synonyms};
+
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(#[from] tantivy::TantivyError);
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    text: Field,
+    title: Field,
+    meeting: Field,
+    place: Field,
+    year: Field,
+    pid: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyzer::NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = TextOptions::default().set_indexing_options(indexing);
+        let fields = Fields {
+            text: b.add_text_field("text", text.clone()),
+            title: b.add_text_field("title", text.clone()),
+            meeting: b.add_text_field("meeting", text.clone()),
+            place: b.add_text_field("place", text),
+            year: b.add_u64_field("year", INDEXED),
+            pid: b.add_u64_field(
+                "pid",
+                NumericOptions::default() | STORED | tantivy::schema::FAST,
+            ),
+        };
+        (b.build(), fields)
+    }
+
+    fn texts(&self) -> [(Field, f32); 4] {
+        [
+            (self.text, 1.0),
+            (self.meeting, 0.6),
+            (self.title, 0.4),
+            (self.place, 0.4),
+        ]
+    }
+}
+
+/// Where a paragraph lives: index of its release in `Corpus::releases()` and of the
+/// paragraph in the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParagraphRef {
+    pub release: u32,
+    pub paragraph: u32,
+}
+
+/// A paragraph the index found, with its BM25-based score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub at: ParagraphRef,
+    pub score: f32,
+}
+
+/// The paragraph index of one corpus. Build it once and share it; each question takes
+/// a searcher of its own.
+pub struct Index {
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    refs: Vec<ParagraphRef>,
+}
+
+impl Index {
+    /// Builds the index in memory. One writer thread keeps document order, hence
+    /// scores and tie-breaks, the same on every run.
+    pub fn build(corpus: &Corpus) -> Result<Index, SearchError> {
+        let (schema, f) = Fields::schema();
+        let index = tantivy::Index::create_in_ram(schema);
+        let analyzer = analyzer::build();
+        index
+            .tokenizers()
+            .register(analyzer::NAME, analyzer.clone());
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
+        let mut refs = Vec::with_capacity(corpus.paragraph_count());
+        for (r, release) in corpus.releases().iter().enumerate() {
+            for (p, para) in release.paragraphs.iter().enumerate() {
+                writer.add_document(doc!(
+                    f.text => para.text.as_str(),
+                    f.title => release.title.as_str(),
+                    f.meeting => release.meeting.as_str(),
+                    f.place => release.place.as_str(),
+                    f.year => u64::from(release.date.year),
+                    f.pid => refs.len() as u64,
+                ))?;
+                refs.push(ParagraphRef {
+                    release: r as u32,
+                    paragraph: p as u32,
+                });
+            }
+        }
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Index {
+            reader,
+            fields: f,
+            analyzer,
+            refs,
+        })
+    }
+
+    pub fn analyzer(&self) -> &TextAnalyzer {
+        &self.analyzer
+    }
+
+    pub fn paragraph_count(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// The best `limit` paragraphs for a question, best first; ties go to the earlier
+    /// paragraph so results never depend on hash order.
+    pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let Some(query) = self.query(q) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let pid = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("pid")?
+                .first(addr.doc_id)
+                .and_then(|pid| self.refs.get(pid as usize));
+            if let Some(&at) = pid {
+                hits.push(Hit { at, score });
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
+        Ok(hits)
+    }
+
+    /// How many paragraphs contain the phrase, in their text or their release's title,
+    /// meeting or place (the largest of the four).
+    pub fn doc_freq(&self, phrase: &[String]) -> u64 {
+        let searcher = self.reader.searcher();
+        let count = |field| match phrase_query(field, phrase) {
+            Some(q) => q.count(&searcher).unwrap_or(0) as u64,
+            None => 0,
+        };
+        self.fields
+            .texts()
+            .iter()
+            .map(|&(field, _)| count(field))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn query(&self, q: &Question) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for concept in &q.concepts {
+            let per_field = self.fields.texts().into_iter().flat_map(|(field, boost)| {
+                concept
+                    .variants
+                    .iter()
+                    .filter_map(move |v| phrase_query(field, v).map(|q| boosted(q, boost)))
+            });
+            let alternatives: Vec<Box<dyn Query>> = per_field.collect();
+            if !alternatives.is_empty() {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.2)),
+                ));
+            }
+        }
+        // Words asked next to each other score more when they stand close in the text.
+        for pair in q.concepts.windows(2) {
+            let (a, b) = (&pair[0].variants[0], &pair[1].variants[0]);
+            let terms: Vec<String> = a.iter().chain(b.iter()).cloned().collect();
+            if let Some(mut phrase) = phrase_terms(self.fields.text, &terms) {
+                phrase.set_slop(3);
+                clauses.push((Occur::Should, boosted(Box::new(phrase), 0.5)));
+            }
+        }
+        for &year in &q.years {
+            let term = Term::from_field_u64(self.fields.year, u64::from(year));
+            clauses.push((
+                Occur::Should,
+                boosted(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.5,
+                ),
+            ));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn phrase_terms(field: Field, stems: &[String]) -> Option<PhraseQuery> {
+    (stems.len() >= 2).then(|| {
+        PhraseQuery::new(
+            stems
+                .iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect(),
+        )
+    })
+}
+
+fn phrase_query(field: Field, stems: &[String]) -> Option<Box<dyn Query>> {
+    match stems {
+        [] => None,
+        [one] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => phrase_terms(field, stems).map(|q| Box::new(q) as Box<dyn Query>),
+    }
+}

@@ -1,0 +1,439 @@
+//! Question analysis: what a question asks for and which of its words carry meaning.
+//!
+//! User text never reaches tantivy's query parser: quotes, colons, `AND` or a stray
+//! `-` are just characters here. A question becomes a list of *concepts* (a word or a
+//! synonym group), the meetings it names by ordinal, the years it names, whether it
+//! wants the latest release, and its kind (when / where / who / how much / what / yes-no).
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analyzer::{self, Token};
+use super::synonyms::{Phrase, Synonyms};
+use crate::text::{ordinal_number, ordinal_suffix, year_of};
+
+/// Questions longer than this are cut: a question is a sentence, not a document.
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    When,
+    Where,
+    Who,
+    HowMuch,
+    YesNo,
+    What,
+}
+
+/// A word of the question, or a synonym group it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// The words as asked (after ordinal normalisation).
+    pub asked: String,
+    /// Every way the corpus may say it, as stems; the first is the asked one.
+    pub variants: Vec<Phrase>,
+    /// Written with a capital inside the question: probably a name.
+    pub name: bool,
+    /// An ordinal like "26th".
+    pub ordinal: Option<u32>,
+}
+
+/// "the 30th ASEAN-ROK Dialogue": an ordinal followed by the kind of meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingRef {
+    pub ordinal: u32,
+    /// Stems after the ordinal, up to the meeting word: ["asean", "rok", "dialogu"].
+    pub words: Vec<String>,
+    /// As asked: "30th ASEAN-ROK Dialogue".
+    pub asked: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// The question as analysed (trimmed, cut, ordinals in digits).
+    pub text: String,
+    /// Whether the question was cut to `MAX_QUESTION_CHARS`.
+    pub truncated: bool,
+    pub kind: Kind,
+    pub concepts: Vec<Concept>,
+    pub meetings: Vec<MeetingRef>,
+    pub years: Vec<u16>,
+    pub latest: bool,
+    /// The concept the answer is about, when the question says: "which *ambassadors*",
+    /// "what *share*", "in which *fields*".
+    pub focus: Option<usize>,
+}
+
+/// Words that carry no meaning for retrieval: English function words, question words,
+/// and chat filler.
+const STOP: &[&str] = &[
+    "a", "about", "abov", "after", "again", "all", "also", "am", "an", "and", "ani", "are", "as",
+    "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by", "can", "could",
+    "did", "do", "doe", "don", "dure", "each", "ever", "for", "from", "further", "get", "give",
+    "go", "goe", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "just", "know", "let", "like", "me", "might", "more", "most",
+    "much", "mani", "my", "no", "not", "now", "of", "on", "onli", "or", "other", "our", "out",
+    "over", "pleas", "s", "said", "say", "she", "should", "so", "some", "such", "t", "tell",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "thi", "those",
+    "through", "to", "too", "under", "up", "us", "veri", "wa", "want", "we", "were", "what",
+    "when", "where", "whether", "which", "while", "who", "whom", "whose", "whi", "will", "with",
+    "would", "you", "your", "latest", "recent", "newest", "last", "happen", "anyth", "someth",
+    "thing", "kind", "held", "take", "took", "place", "date", "day", "time", "year",
+];
+
+const MEETING_STEMS: &[&str] = &[
+    "dialogu", "meet", "summit", "forum", "confer", "session", "consult", "talk", "fmm", "som",
+    "arf",
+];
+
+impl Question {
+    /// "Who …?" asks for a person ("Which countries …?" does not).
+    pub fn asks_person(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        self.kind == Kind::Who
+            && ["who ", "whom ", "whose "]
+                .iter()
+                .any(|w| lower.starts_with(w))
+    }
+}
+
+pub fn is_stop(stem: &str) -> bool {
+    STOP.contains(&stem)
+}
+
+/// Analyses a question. Never fails: the worst question has no concepts.
+pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> Question {
+    let (text, truncated) = cut(question.trim());
+    let text = normalise_ordinals(&text);
+    let tokens = analyzer::tokens(analyzer, &text);
+    let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
+    let lower = text.to_lowercase();
+    let concepts = concepts(&text, &tokens, &stems, synonyms);
+    Question {
+        kind: kind_of(&lower),
+        focus: focus(&text, &tokens, &concepts),
+        meetings: meetings(&text, &tokens),
+        years: tokens
+            .iter()
+            .filter_map(|t| year_of(&text[t.start..t.end]))
+            .collect(),
+        latest: ["latest", "most recent", "newest", "last "]
+            .iter()
+            .any(|w| lower.contains(w)),
+        concepts,
+        truncated,
+        text,
+    }
+}
+
+/// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
+/// the word there carries meaning (not "what did").
+fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
+    let at = tokens.windows(2).find_map(|w| {
+        let word = text[w[0].start..w[0].end].to_lowercase();
+        (matches!(word.as_str(), "which" | "what") && !is_stop(&w[1].stem))
+            .then(|| &text[w[1].start..w[1].end])
+    })?;
+    concepts
+        .iter()
+        .position(|c| c.asked.split_whitespace().next() == Some(at))
+}
+
+fn cut(text: &str) -> (String, bool) {
+    match text.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((at, _)) => (text[..at].to_string(), true),
+        None => (text.to_string(), false),
+    }
+}
+
+/// "twenty-sixth" → "26th", "Third" → "3rd", so that the question meets the corpus's
+/// digits.
+fn normalise_ordinals(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let pair = words
+            .get(i + 1)
+            .map(|next| format!("{}-{}", words[i], next));
+        let spelled = |w: &str| !w.starts_with(|c: char| c.is_ascii_digit());
+        if let Some(n) = pair
+            .as_deref()
+            .filter(|p| spelled(p))
+            .and_then(ordinal_number)
+        {
+            out.push(ordinal_suffix(n));
+            i += 2;
+            continue;
+        }
+        match ordinal_number(words[i]).filter(|_| spelled(words[i])) {
+            Some(n) => {
+                let trailing: String = words[i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| !c.is_alphanumeric())
+                    .collect();
+                out.push(format!(
+                    "{}{}",
+                    ordinal_suffix(n),
+                    trailing.chars().rev().collect::<String>()
+                ));
+            }
+            None => out.push(words[i].to_string()),
+        }
+        i += 1;
+    }
+    out.join(" ")
+}
+
+fn kind_of(lower: &str) -> Kind {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = words.first().copied().unwrap_or("");
+    let has = |w: &str| words.contains(&w);
+    let phrase = |p: &str| lower.contains(p);
+    if has("when")
+        || phrase("what date")
+        || phrase("what day")
+        || phrase("which date")
+        || phrase("what time")
+    {
+        Kind::When
+    } else if has("where")
+        || phrase("which city")
+        || phrase("what city")
+        || phrase("which country hosted")
+    {
+        Kind::Where
+    } else if phrase("how much")
+        || phrase("how many")
+        || phrase("what share")
+        || phrase("what percentage")
+        || phrase("what amount")
+        || phrase("what proportion")
+    {
+        Kind::HowMuch
+    } else if has("who") || has("whom") || has("whose") || is_which_person(&words) {
+        Kind::Who
+    } else if matches!(
+        first,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "did"
+            | "does"
+            | "do"
+            | "has"
+            | "have"
+            | "had"
+            | "can"
+            | "will"
+    ) {
+        Kind::YesNo
+    } else {
+        Kind::What
+    }
+}
+
+/// "Which ambassadors …", "Which countries …": asks for people or countries.
+fn is_which_person(words: &[&str]) -> bool {
+    const PEOPLE: &[&str] = &[
+        "minister",
+        "ministers",
+        "ambassador",
+        "ambassadors",
+        "country",
+        "countries",
+        "person",
+        "people",
+        "official",
+        "officials",
+        "leader",
+        "leaders",
+        "delegation",
+        "delegations",
+        "member",
+        "members",
+        "state",
+        "states",
+        "participants",
+    ];
+    words
+        .windows(2)
+        .any(|w| w[0] == "which" && PEOPLE.contains(&w[1]))
+}
+
+fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
+    let mut out: Vec<Concept> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let (len, variants) = match synonyms.longest_at(&stems[i..]) {
+            Some((len, group)) => {
+                let asked: Phrase = stems[i..i + len].to_vec();
+                let mut variants = vec![asked.clone()];
+                variants.extend(group.iter().filter(|p| **p != asked).cloned());
+                (len, variants)
+            }
+            None if is_stop(&stems[i])
+                || year_of(&text[tokens[i].start..tokens[i].end]).is_some() =>
+            {
+                i += 1;
+                continue;
+            }
+            None => (1, vec![vec![stems[i].clone()]]),
+        };
+        let (start, end) = (tokens[i].start, tokens[i + len - 1].end);
+        let asked = text[start..end].to_string();
+        let name = i > 0 && asked.starts_with(|c: char| c.is_uppercase());
+        let ordinal = (len == 1).then(|| ordinal_number(&asked)).flatten();
+        if !out.iter().any(|c| c.variants == variants) {
+            out.push(Concept {
+                asked,
+                variants,
+                name,
+                ordinal,
+            });
+        }
+        i += len;
+    }
+    out
+}
+
+fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let word = &text[token.start..token.end];
+        let Some(ordinal) =
+            ordinal_number(word).filter(|_| word.starts_with(|c: char| c.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let window = tokens.iter().enumerate().skip(i + 1).take(5);
+        let end = window
+            .take_while(|(_, t)| !is_stop(&t.stem) || t.stem == "of")
+            .filter(|(_, t)| MEETING_STEMS.contains(&t.stem.as_str()))
+            .map(|(j, _)| j)
+            .last();
+        if let Some(end) = end {
+            out.push(MeetingRef {
+                ordinal,
+                words: tokens[i + 1..=end].iter().map(|t| t.stem.clone()).collect(),
+                asked: text[token.start..tokens[end].end].to_string(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(q: &str) -> Question {
+        let a = analyzer::build();
+        analyse(q, &a, &Synonyms::builtin(&a))
+    }
+
+    fn asked(q: &Question) -> Vec<&str> {
+        q.concepts.iter().map(|c| c.asked.as_str()).collect()
+    }
+
+    #[test]
+    fn kinds_of_questions() {
+        let cases = [
+            ("When was the 29th ASEAN-ROK Dialogue held?", Kind::When),
+            (
+                "Where did Minister Cho hold bilateral meetings?",
+                Kind::Where,
+            ),
+            ("Who is the foreign minister of Laos?", Kind::Who),
+            ("Which ambassadors joined the luncheon?", Kind::Who),
+            (
+                "What share of Korea's bilateral ODA goes to ASEAN?",
+                Kind::HowMuch,
+            ),
+            ("How much did Korea pledge?", Kind::HowMuch),
+            ("Is there a project on methane?", Kind::YesNo),
+            (
+                "In which fields did Korea and Brunei agree to cooperate?",
+                Kind::What,
+            ),
+            ("tell me about KASI", Kind::What),
+        ];
+        for (q, kind) in cases {
+            assert_eq!(ask(q).kind, kind, "{q}");
+        }
+    }
+
+    #[test]
+    fn stop_words_go_and_synonyms_group() {
+        let q = ask("What did the ROK say about North Korea's missiles?");
+        assert_eq!(asked(&q), ["ROK", "North Korea", "missiles"]);
+        let dprk = &q.concepts[1];
+        assert!(dprk.variants.iter().any(|v| v == &["dprk"]), "{dprk:?}");
+    }
+
+    #[test]
+    fn ordinals_spelled_out_become_digits() {
+        let q = ask("When was the twenty-sixth ASEAN-ROK Dialogue?");
+        assert!(q.text.contains("26th ASEAN-ROK"), "{}", q.text);
+        assert_eq!(q.meetings.len(), 1);
+        assert_eq!(q.meetings[0].ordinal, 26);
+        assert_eq!(q.meetings[0].asked, "26th ASEAN-ROK Dialogue");
+        assert_eq!(ask("the Third Summit").meetings[0].ordinal, 3);
+    }
+
+    #[test]
+    fn an_anniversary_is_not_a_meeting() {
+        assert!(
+            ask("What was the 10th anniversary about?")
+                .meetings
+                .is_empty()
+        );
+        assert_eq!(
+            ask("Who led the 26th Dialogue?").meetings[0].words,
+            ["dialogu"]
+        );
+    }
+
+    #[test]
+    fn years_latest_and_names() {
+        let q = ask("What did Korea ask Indonesia in 2024 at the latest meeting?");
+        assert_eq!(q.years, [2024]);
+        assert!(q.latest);
+        assert!(!asked(&q).contains(&"2024"));
+        let names: Vec<_> = q
+            .concepts
+            .iter()
+            .filter(|c| c.name)
+            .map(|c| c.asked.as_str())
+            .collect();
+        assert_eq!(names, ["Korea", "Indonesia"]);
+    }
+
+    #[test]
+    fn query_syntax_is_just_text() {
+        for q in [
+            "\"ASEAN\" AND -Korea:(*",
+            "",
+            "   ",
+            "🙂🙂",
+            "))))",
+            "title:foo OR bar^3",
+        ] {
+            let got = ask(q);
+            assert!(got.concepts.iter().all(|c| !c.variants.is_empty()), "{q}");
+        }
+        assert!(ask("🙂🙂").concepts.is_empty());
+    }
+
+    #[test]
+    fn long_questions_are_cut() {
+        let long = "ASEAN ".repeat(200);
+        let q = ask(&long);
+        assert!(q.truncated);
+        assert!(q.text.chars().count() <= MAX_QUESTION_CHARS);
+    }
+}

@@ -1,0 +1,145 @@
+//! `Engine::answer` on the shipped corpus: what a user reads is quoted, cited, stable,
+//! and honest about what the corpus does not say.
+
+use std::sync::OnceLock;
+
+use attache::Engine;
+use proptest::prelude::*;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        Engine::from_dir(
+            &root.join("corpus"),
+            Some(&root.join("config/synonyms.toml")),
+        )
+        .expect("corpus loads")
+        .0
+    })
+}
+
+#[test]
+fn every_quote_is_verbatim_and_every_citation_resolves() {
+    let questions = [
+        "What is KASI?",
+        "Who is the foreign minister of Laos?",
+        "What share of Korea's bilateral ODA goes to ASEAN?",
+        "When was the 29th ASEAN-ROK Dialogue held?",
+    ];
+    for q in questions {
+        let a = engine().answer(q);
+        assert!(a.found, "{q}");
+        for c in &a.citations {
+            let release = engine()
+                .corpus()
+                .get(&c.release)
+                .expect("cited release exists");
+            let para = release
+                .paragraphs
+                .iter()
+                .find(|p| p.number == c.paragraph)
+                .expect("cited ¶ exists");
+            assert_eq!(para.text, c.text);
+            assert!(c.text.contains(&c.snippet), "{q}: snippet is verbatim");
+            assert!(a.text.contains(&c.snippet), "{q}: the user reads the quote");
+            for &(s, e) in &c.highlights {
+                assert!(
+                    c.snippet.get(s..e).is_some(),
+                    "{q}: highlight on char boundaries"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn leads_state_the_fact_asked_for() {
+    let cases = [
+        (
+            "When was the 29th ASEAN-ROK Dialogue held?",
+            "May 15 to 16, 2025",
+        ),
+        ("Where was the 26th ASEAN-ROK Dialogue held?", "Seoul"),
+        (
+            "Who is the foreign minister of Laos?",
+            "Saleumxay Kommasith",
+        ),
+        (
+            "What share of Korea's bilateral ODA goes to ASEAN?",
+            "25% of Korea’s total bilateral ODA",
+        ),
+    ];
+    for (q, lead) in cases {
+        let a = engine().answer(q);
+        assert_eq!(a.lead, format!("{lead} [1]"), "{q}");
+    }
+}
+
+#[test]
+fn abstains_on_what_the_corpus_does_not_cover() {
+    let cases = [
+        ("Who won the 2018 FIFA World Cup?", "FIFA"),
+        ("What happened at the ASEAN-Japan meeting?", "Japan"),
+        (
+            "When was the 30th ASEAN-ROK Dialogue held?",
+            "30th ASEAN-ROK Dialogue",
+        ),
+        ("How do I reset my password?", "could not find"),
+        ("🙂", "nothing to look up"),
+    ];
+    for (q, says) in cases {
+        let a = engine().answer(q);
+        assert!(!a.found, "{q}: {}", a.text);
+        assert!(a.citations.is_empty());
+        assert!(a.text.contains(says), "{q}: {}", a.text);
+        assert!(!a.suggestions.is_empty(), "{q}: suggests what it covers");
+    }
+}
+
+#[test]
+fn the_same_question_gives_the_same_answer_byte_for_byte() {
+    let q = "What did the participants agree about the South China Sea in 2020?";
+    let first = serde_json::to_string(&engine().answer(q)).expect("json");
+    let fresh = Engine::from_dir(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus")),
+        None,
+    )
+    .expect("loads")
+    .0;
+    for _ in 0..3 {
+        assert_eq!(
+            serde_json::to_string(&fresh.answer(q)).expect("json"),
+            first
+        );
+    }
+}
+
+#[test]
+fn more_citations_extend_the_first_ones() {
+    let q = "What did Korea and ASEAN discuss about the Korean Peninsula?";
+    let three = engine().answer_top(q, 3);
+    let six = engine().answer_top(q, 6);
+    assert!(six.citations.len() > three.citations.len());
+    for (a, b) in three.citations.iter().zip(&six.citations) {
+        assert_eq!((&a.release, &a.paragraph), (&b.release, &b.paragraph));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_gets_an_answer_without_panic(q in "\\PC{0,200}") {
+        let a = engine().answer(&q);
+        prop_assert!(!a.text.is_empty());
+        prop_assert_eq!(a.found, !a.citations.is_empty());
+    }
+
+    #[test]
+    fn questions_built_from_corpus_words_never_panic(words in proptest::collection::vec(prop::sample::select(vec!["Korea’s", "ASEAN-ROK", "26th", "twenty-sixth", "May", "15", "to", "\"", "Dr.", "L.P.", "2024", "latest", "who", "when", "(", "-", "AND", "※", "ㅇ"]), 0..12)) {
+        let q = words.join(" ");
+        let a = engine().answer(&q);
+        prop_assert!(!a.lead.is_empty());
+    }
+}
