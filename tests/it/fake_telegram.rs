@@ -70,6 +70,8 @@ struct Inner {
     faults: VecDeque<(String, Fault)>,
     webhook_url: String,
     confirmed: u32,
+    /// Methods in the order their requests arrived (before any fault or delay).
+    arrivals: Vec<String>,
 }
 
 struct Shared {
@@ -282,6 +284,33 @@ impl FakeTelegram {
         }
     }
 
+    /// Waits until `n` requests for `method` arrived (answered or not).
+    pub async fn wait_arrived(&self, method: &str, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let changed = self.shared.changed.notified();
+            let count = self.lock().arrivals.iter().filter(|m| *m == method).count();
+            if count >= n {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected {n} `{method}` requests, got {count}");
+            let _ = tokio::time::timeout(Duration::from_millis(200), changed).await;
+        }
+    }
+
+    /// Waits until the bot confirmed (polled past) `update`: it was handled.
+    pub async fn wait_handled(&self, update: u32) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let changed = self.shared.changed.notified();
+            if self.confirmed() > update {
+                return;
+            }
+            assert!(Instant::now() < deadline, "update {update} was never handled");
+            let _ = tokio::time::timeout(Duration::from_millis(200), changed).await;
+        }
+    }
+
     /// The messages the bot sent that reply to `message` (by reply_parameters).
     pub fn replies_to(&self, message: &Value) -> Vec<Value> {
         let id = message["message_id"].as_i64();
@@ -324,12 +353,33 @@ fn take_fault(shared: &Shared, method: &str) -> Option<Fault> {
 async fn handle(
     State(shared): State<Arc<Shared>>,
     Path((bot, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Bot API method names are case-insensitive; teloxide sends "GetMe".
+    let mut chars = method.chars();
+    let method: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => method,
+    };
     if bot != format!("bot{TOKEN}") {
         return error(StatusCode::UNAUTHORIZED, "Unauthorized", None);
     }
-    let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let params: Value = match content_type.split_once("boundary=") {
+        Some((_, boundary)) => multipart(&body, boundary.trim_matches('"')),
+        None => serde_json::from_slice(&body).unwrap_or(json!({})),
+    };
+    shared
+        .inner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .arrivals
+        .push(method.clone());
+    shared.changed.notify_waiters();
     if let Some(fault) = take_fault(&shared, &method) {
         match fault {
             Fault::RetryAfter(s) => {
@@ -391,7 +441,10 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
             let mut inner = shared.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             // Telegram forgets updates below the offset: they are confirmed.
             inner.updates.retain(|(id, _)| *id >= offset);
-            inner.confirmed = inner.confirmed.max(offset);
+            if offset > inner.confirmed {
+                inner.confirmed = offset;
+                shared.changed.notify_waiters();
+            }
             inner.updates.iter().take(limit).map(|(_, u)| u.clone()).collect()
         };
         if !batch.is_empty() || Instant::now() >= deadline {
@@ -471,4 +524,27 @@ fn bot_message(inner: &mut Inner, method: &str, params: &Value) -> Value {
     }
     inner.messages.insert((chat_id, message_id), msg.clone());
     msg
+}
+
+/// The text fields of a multipart/form-data body (teloxide sends setWebhook so),
+/// as JSON values where they parse as JSON, else strings.
+fn multipart(body: &[u8], boundary: &str) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut out = serde_json::Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+        out.insert(name.to_string(), parsed);
+    }
+    Value::Object(out)
 }

@@ -5,3 +5,5 @@ mod architecture;
 mod cli;
 mod corpus_files;
 mod dev_set;
+mod fake_telegram;
+mod telegram;
