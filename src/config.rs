@@ -233,8 +233,7 @@ fn valid_secret_token(s: &str) -> bool {
 }
 
 fn build(sources: &Sources) -> Result<Config, SettingsError> {
-    let mut builder =
-        Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+    let mut builder = Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
     if let Some(path) = &sources.file {
         if !path.is_file() {
             return Err(SettingsError::Load(format!(
@@ -559,11 +558,26 @@ mod tests {
         assert!(msg.contains("telegram.public_url"), "{msg}");
         let msg = Settings::load(&env(&[
             ("ATTACHE__TELEGRAM__MODE", "webhook"),
-            ("ATTACHE__TELEGRAM__PUBLIC_URL", "https://bot.example.org/tg"),
+            (
+                "ATTACHE__TELEGRAM__PUBLIC_URL",
+                "https://bot.example.org/tg",
+            ),
         ]))
         .unwrap_err()
         .to_string();
         assert!(msg.contains("telegram.secret_token"), "{msg}");
+    }
+
+    #[test]
+    fn every_known_key_is_documented_in_default_toml() {
+        for key in known_keys() {
+            let name = key.rsplit('.').next().unwrap_or(&key);
+            let documented = DEFAULT_TOML.lines().any(|l| {
+                let l = l.trim_start_matches(['#', ' ']);
+                l.starts_with(&format!("{name} =")) || l == format!("[{name}]")
+            });
+            assert!(documented, "{key} is not in config/default.toml");
+        }
     }
 
     #[test]

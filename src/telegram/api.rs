@@ -94,7 +94,11 @@ impl Api {
 
     /// Runs `call` until it succeeds, a non-retryable error comes, or the retries
     /// are spent. Every error is counted by kind.
-    pub async fn retrying<T, F, Fut>(&self, method: &'static str, mut call: F) -> Result<T, RequestError>
+    pub async fn retrying<T, F, Fut>(
+        &self,
+        method: &'static str,
+        mut call: F,
+    ) -> Result<T, RequestError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
@@ -175,7 +179,12 @@ fn api_kind(error: &ApiError) -> &'static str {
 
 /// Telegram's descriptions for 5xx answers.
 fn is_server_error(text: &str) -> bool {
-    ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway"]
-        .iter()
-        .any(|s| text.contains(s))
+    [
+        "Internal Server Error",
+        "Bad Gateway",
+        "Service Unavailable",
+        "Gateway",
+    ]
+    .iter()
+    .any(|s| text.contains(s))
 }

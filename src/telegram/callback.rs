@@ -82,9 +82,7 @@ mod tests {
     #[test]
     fn round_trips_under_64_bytes() {
         for a in [
-            Action::More {
-                question: u32::MAX,
-            },
+            Action::More { question: u32::MAX },
             Action::Feedback {
                 question: 7,
                 up: false,

@@ -263,14 +263,14 @@ pub fn is_valid_html(html: &str) -> bool {
         if tail.starts_with('>') {
             return false;
         }
-        if tail.starts_with('&') {
-            let ok = ["&amp;", "&lt;", "&gt;", "&quot;"]
+        if let Some(after) = tail.strip_prefix('&') {
+            let ok = ["amp;", "lt;", "gt;", "quot;"]
                 .iter()
-                .any(|e| tail.starts_with(e));
+                .any(|e| after.starts_with(e));
             if !ok {
                 return false;
             }
-            rest = &tail[1..];
+            rest = after;
             continue;
         }
         let Some(end) = tail.find('>') else {
@@ -326,7 +326,10 @@ mod tests {
 
     #[test]
     fn escapes_everything() {
-        assert_eq!(escape("<b>&\"x\"</b>"), "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;");
+        assert_eq!(
+            escape("<b>&\"x\"</b>"),
+            "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"
+        );
     }
 
     #[test]

@@ -47,8 +47,12 @@ pub async fn handle_update(ctx: Arc<Ctx>, update: Update) {
 /// only (after a restart an edit gets a fresh reply).
 #[derive(Default)]
 pub struct AnswerMemory {
-    inner: Mutex<(HashMap<(i64, i32), i32>, VecDeque<(i64, i32)>)>,
+    inner: Mutex<Remembered>,
 }
+
+/// (chat id, question message id) → answer message id, and insertion order.
+type Key = (i64, i32);
+type Remembered = (HashMap<Key, i32>, VecDeque<Key>);
 
 impl AnswerMemory {
     const CAPACITY: usize = 10_000;
@@ -183,7 +187,10 @@ fn intent_unfiltered(ctx: &Ctx, msg: &Message) -> Intent {
 
 /// A question ready for the engine, or the reply explaining why not.
 pub enum Prepared {
-    Ask { question: String, note: Option<String> },
+    Ask {
+        question: String,
+        note: Option<String>,
+    },
     Refuse(String),
 }
 
@@ -223,8 +230,11 @@ async fn on_message(ctx: &Ctx, msg: &Message, edited: bool) -> Result<(), Reques
     match intent(ctx, msg) {
         Intent::Ignore => Ok(()),
         Intent::NotText => {
-            let text = "I answer text questions about ASEAN–Korea meetings. Please type your question.";
-            send(ctx, msg.chat.id, text.to_string(), Some(msg.id), None).await.map(drop)
+            let text =
+                "I answer text questions about ASEAN–Korea meetings. Please type your question.";
+            send(ctx, msg.chat.id, text.to_string(), Some(msg.id), None)
+                .await
+                .map(drop)
         }
         Intent::Question(q) => answer_question(ctx, msg, &q, edited).await,
         Intent::Command(name, args) => on_command(ctx, msg, &name, &args, edited).await,
@@ -242,7 +252,9 @@ async fn on_command(
     match name {
         "ask" if args.trim().is_empty() => {
             let text = format!("Ask like this: /ask {EXAMPLE_HINT}");
-            send(ctx, chat, format::escape(&text), Some(msg.id), None).await.map(drop)
+            send(ctx, chat, format::escape(&text), Some(msg.id), None)
+                .await
+                .map(drop)
         }
         "ask" => answer_question(ctx, msg, args, edited).await,
         _ if edited => Ok(()),
@@ -262,7 +274,9 @@ async fn on_command(
         "about" => send_blocks(ctx, chat, &about_blocks(ctx), Some(msg.id), None).await,
         _ if msg.chat.is_private() => {
             let text = "I don't know that command. Send /help to see what I can do.";
-            send(ctx, chat, text.to_string(), Some(msg.id), None).await.map(drop)
+            send(ctx, chat, text.to_string(), Some(msg.id), None)
+                .await
+                .map(drop)
         }
         _ => Ok(()),
     }
@@ -327,9 +341,7 @@ fn help_blocks(ctx: &Ctx) -> Vec<String> {
              press releases, each with its source: the release, its date and the paragraph (¶).",
             format::escape(EXAMPLE_HINT)
         ),
-        format!(
-            "In groups: /ask QUESTION, mention me (@{me}) or reply to one of my messages."
-        ),
+        format!("In groups: /ask QUESTION, mention me (@{me}) or reply to one of my messages."),
         format!("In any chat: type @{me} and a question to share a cited quote."),
         "/sources — the releases I know\n/latest — the newest release\n/about — version and corpus"
             .to_string(),
@@ -370,7 +382,9 @@ async fn answer_question(
     let chat = msg.chat.id;
     let (question, note) = match prepare(raw, ctx.settings.telegram.max_question_chars) {
         Prepared::Refuse(text) => {
-            return send(ctx, chat, format::escape(&text), Some(msg.id), None).await.map(drop);
+            return send(ctx, chat, format::escape(&text), Some(msg.id), None)
+                .await
+                .map(drop);
         }
         Prepared::Ask { question, note } => (question, note),
     };
@@ -379,10 +393,15 @@ async fn answer_question(
     typing.abort();
     let Some(answer) = answer else {
         let text = "Sorry, something went wrong while composing the answer. Please try again.";
-        return send(ctx, chat, text.to_string(), Some(msg.id), None).await.map(drop);
+        return send(ctx, chat, text.to_string(), Some(msg.id), None)
+            .await
+            .map(drop);
     };
     let keyboard = answer_keyboard(&answer, &question);
-    let parts = format::pack(&format::answer_blocks(&answer, note.as_deref()), MESSAGE_LIMIT);
+    let parts = format::pack(
+        &format::answer_blocks(&answer, note.as_deref()),
+        MESSAGE_LIMIT,
+    );
     let result = deliver(ctx, msg, parts, keyboard, edited).await;
     log_question(ctx, msg, &question, &answer, started, edited);
     result
@@ -404,7 +423,8 @@ fn typing_after(ctx: &Ctx, chat: ChatId) -> tokio::task::JoinHandle<()> {
     let after = Duration::from_millis(ctx.settings.telegram.typing_after_ms);
     tokio::spawn(async move {
         tokio::time::sleep(after).await;
-        let _ = call!(api, "sendChatAction", |b| b.send_chat_action(chat, ChatAction::Typing));
+        let _ = call!(api, "sendChatAction", |b| b
+            .send_chat_action(chat, ChatAction::Typing));
     })
 }
 
@@ -421,8 +441,22 @@ fn answer_keyboard(answer: &Answer, question: &str) -> Option<InlineKeyboardMark
         )]);
     }
     rows.push(vec![
-        InlineKeyboardButton::callback("👍", Action::Feedback { question: hash, up: true }.encode()),
-        InlineKeyboardButton::callback("👎", Action::Feedback { question: hash, up: false }.encode()),
+        InlineKeyboardButton::callback(
+            "👍",
+            Action::Feedback {
+                question: hash,
+                up: true,
+            }
+            .encode(),
+        ),
+        InlineKeyboardButton::callback(
+            "👎",
+            Action::Feedback {
+                question: hash,
+                up: false,
+            }
+            .encode(),
+        ),
     ]);
     Some(InlineKeyboardMarkup::new(rows))
 }
@@ -456,7 +490,10 @@ async fn deliver(
             Ok(_) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {
                 return Ok(());
             }
-            Err(e) => tracing::info!(kind = error_kind(&e), "cannot edit the old answer; sending a new one"),
+            Err(e) => tracing::info!(
+                kind = error_kind(&e),
+                "cannot edit the old answer; sending a new one"
+            ),
         }
     }
     let last = parts.len().saturating_sub(1);
@@ -471,14 +508,29 @@ async fn deliver(
     Ok(())
 }
 
-fn log_question(ctx: &Ctx, msg: &Message, question: &str, answer: &Answer, started: Instant, edited: bool) {
+fn log_question(
+    ctx: &Ctx,
+    msg: &Message,
+    question: &str,
+    answer: &Answer,
+    started: Instant,
+    edited: bool,
+) {
     let latency = started.elapsed();
     let kind = chat_kind(&msg.chat);
-    let result = if answer.found { "answered" } else { "abstained" };
+    let result = if answer.found {
+        "answered"
+    } else {
+        "abstained"
+    };
     metrics::counter!("attache_questions_total", "chat_type" => kind).increment(1);
     metrics::counter!("attache_answers_total", "result" => result).increment(1);
     metrics::histogram!("attache_answer_latency_seconds").record(latency.as_secs_f64());
-    let top = answer.citations.first().map(|c| c.release.as_str()).unwrap_or("-");
+    let top = answer
+        .citations
+        .first()
+        .map(|c| c.release.as_str())
+        .unwrap_or("-");
     tracing::info!(
         chat_type = kind,
         chat = %ctx.hash_id(msg.chat.id.0),
@@ -652,7 +704,12 @@ fn inline_results(answer: &Answer, question: &str) -> Vec<InlineQueryResult> {
                 c.title.chars().take(100).collect::<String>(),
                 InputMessageContent::Text(content),
             )
-            .description(format!("{} · ¶{} · {}", c.date.long(), c.paragraph, snippet));
+            .description(format!(
+                "{} · ¶{} · {}",
+                c.date.long(),
+                c.paragraph,
+                snippet
+            ));
             InlineQueryResult::Article(article)
         })
         .collect()
@@ -694,6 +751,8 @@ mod tests {
             Prepared::Refuse(_) => panic!("long question refused"),
         }
         let one_word = "x".repeat(900);
-        assert!(matches!(prepare(&one_word, 500), Prepared::Ask { question, .. } if question.len() == 500));
+        assert!(
+            matches!(prepare(&one_word, 500), Prepared::Ask { question, .. } if question.len() == 500)
+        );
     }
 }

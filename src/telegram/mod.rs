@@ -43,6 +43,8 @@ pub enum Fatal {
     Settings(#[from] SettingsError),
     #[error("cannot use data_dir {path}: {message}")]
     DataDir { path: String, message: String },
+    #[error("cannot load corpus.dir {path}: {message}")]
+    Corpus { path: String, message: String },
 }
 
 /// Everything a handler needs; one per daemon, shared by all tasks.
@@ -219,7 +221,8 @@ fn load_salt(dir: &Path) -> u64 {
     {
         return salt;
     }
-    let salt = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
+    let salt =
+        std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
     if let Err(e) = std::fs::write(&path, format!("{salt:016x}\n")) {
         tracing::warn!(error = %e, "cannot save the log salt; hashed ids will change on restart");
     }
@@ -274,8 +277,8 @@ pub fn load_engine(settings: &Settings) -> anyhow::Result<Engine> {
         }
         exists
     });
-    let (engine, errors) = Engine::from_dir(&settings.corpus.dir, synonyms)
-        .map_err(|e| Fatal::DataDir {
+    let (engine, errors) =
+        Engine::from_dir(&settings.corpus.dir, synonyms).map_err(|e| Fatal::DataDir {
             path: settings.corpus.dir.display().to_string(),
             message: format!("corpus.dir: {e}"),
         })?;

@@ -205,13 +205,23 @@ impl FakeTelegram {
         self.message(Self::private_chat(chat), chat, json!({ "text": text }))
     }
 
-    pub fn group_text(&self, chat: i64, user: i64, text: &str, reply_to: Option<&Value>) -> (u32, Value) {
+    pub fn group_text(
+        &self,
+        chat: i64,
+        user: i64,
+        text: &str,
+        reply_to: Option<&Value>,
+    ) -> (u32, Value) {
         let mut extra = json!({ "text": text });
         if let Some(r) = reply_to {
             extra["reply_to_message"] = r.clone();
         }
         if text.starts_with('/') {
-            let len = text.split_whitespace().next().map(|c| c.encode_utf16().count()).unwrap_or(0);
+            let len = text
+                .split_whitespace()
+                .next()
+                .map(|c| c.encode_utf16().count())
+                .unwrap_or(0);
             extra["entities"] = json!([{ "type": "bot_command", "offset": 0, "length": len }]);
         }
         self.message(Self::group_chat(chat), user, extra)
@@ -278,10 +288,22 @@ impl FakeTelegram {
             }
             if Instant::now() > deadline {
                 let seen: Vec<String> = self.calls("*").iter().map(|c| c.method.clone()).collect();
-                panic!("expected {n} `{method}` calls, got {}; all calls: {seen:?}", calls.len());
+                panic!(
+                    "expected {n} `{method}` calls, got {}; all calls: {seen:?}",
+                    calls.len()
+                );
             }
             let _ = tokio::time::timeout(Duration::from_millis(200), changed).await;
         }
+    }
+
+    /// How many calls of `method` were answered (cheap; no cloning).
+    pub fn count(&self, method: &str) -> usize {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .count()
     }
 
     /// Waits until `n` requests for `method` arrived (answered or not).
@@ -293,7 +315,10 @@ impl FakeTelegram {
             if count >= n {
                 return;
             }
-            assert!(Instant::now() < deadline, "expected {n} `{method}` requests, got {count}");
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} `{method}` requests, got {count}"
+            );
             let _ = tokio::time::timeout(Duration::from_millis(200), changed).await;
         }
     }
@@ -306,7 +331,10 @@ impl FakeTelegram {
             if self.confirmed() > update {
                 return;
             }
-            assert!(Instant::now() < deadline, "update {update} was never handled");
+            assert!(
+                Instant::now() < deadline,
+                "update {update} was never handled"
+            );
             let _ = tokio::time::timeout(Duration::from_millis(200), changed).await;
         }
     }
@@ -334,7 +362,8 @@ fn ok(result: Value) -> Response {
 }
 
 fn error(status: StatusCode, description: &str, parameters: Option<Value>) -> Response {
-    let mut body = json!({ "ok": false, "error_code": status.as_u16(), "description": description });
+    let mut body =
+        json!({ "ok": false, "error_code": status.as_u16(), "description": description });
     if let Some(p) = parameters {
         body["parameters"] = p;
     }
@@ -342,7 +371,10 @@ fn error(status: StatusCode, description: &str, parameters: Option<Value>) -> Re
 }
 
 fn take_fault(shared: &Shared, method: &str) -> Option<Fault> {
-    let mut inner = shared.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut inner = shared
+        .inner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let pos = inner
         .faults
         .iter()
@@ -390,7 +422,11 @@ async fn handle(
                 );
             }
             Fault::ServerError => {
-                return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", None);
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal Server Error",
+                    None,
+                );
             }
             Fault::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -416,7 +452,10 @@ async fn handle(
     }
     let (result, recorded) = answer(&shared, &method, params);
     {
-        let mut inner = shared.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = shared
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.calls.push(Call {
             method: method.clone(),
             body: recorded,
@@ -438,14 +477,22 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
     loop {
         let changed = shared.changed.notified();
         let batch: Vec<Value> = {
-            let mut inner = shared.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut inner = shared
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             // Telegram forgets updates below the offset: they are confirmed.
             inner.updates.retain(|(id, _)| *id >= offset);
             if offset > inner.confirmed {
                 inner.confirmed = offset;
                 shared.changed.notify_waiters();
             }
-            inner.updates.iter().take(limit).map(|(_, u)| u.clone()).collect()
+            inner
+                .updates
+                .iter()
+                .take(limit)
+                .map(|(_, u)| u.clone())
+                .collect()
         };
         if !batch.is_empty() || Instant::now() >= deadline {
             return ok(Value::Array(batch));
@@ -466,7 +513,10 @@ fn me() -> Value {
 /// The result for `method`, and what to record (the request, plus for sent
 /// messages the message as Telegram shows it, under `__message`).
 fn answer(shared: &Shared, method: &str, params: Value) -> (Option<Value>, Value) {
-    let mut inner = shared.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut inner = shared
+        .inner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let result = match method {
         "getMe" => me(),
         "sendMessage" | "editMessageText" => {
@@ -475,7 +525,9 @@ fn answer(shared: &Shared, method: &str, params: Value) -> (Option<Value>, Value
             recorded["__message"] = msg.clone();
             return (Some(msg), recorded);
         }
-        "answerCallbackQuery" | "answerInlineQuery" | "sendChatAction" | "setMyCommands" => json!(true),
+        "answerCallbackQuery" | "answerInlineQuery" | "sendChatAction" | "setMyCommands" => {
+            json!(true)
+        }
         "deleteWebhook" => {
             inner.webhook_url.clear();
             json!(true)

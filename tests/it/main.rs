@@ -6,4 +6,5 @@ mod cli;
 mod corpus_files;
 mod dev_set;
 mod fake_telegram;
+mod load;
 mod telegram;

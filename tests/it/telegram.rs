@@ -86,7 +86,11 @@ fn engine() -> Arc<Engine> {
 
 /// Settings as the tests run the daemon: the fake server, no throttling, short
 /// timeouts and backoff, a private data directory.
-fn test_env(fake: &FakeTelegram, data_dir: &Path, extra: &[(&str, &str)]) -> HashMap<String, String> {
+fn test_env(
+    fake: &FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+) -> HashMap<String, String> {
     let mut env: HashMap<String, String> = [
         ("ATTACHE__TELEGRAM__TOKEN", TOKEN.to_string()),
         ("ATTACHE__TELEGRAM__API_URL", fake.url()),
@@ -96,8 +100,14 @@ fn test_env(fake: &FakeTelegram, data_dir: &Path, extra: &[(&str, &str)]) -> Has
         ("ATTACHE__TELEGRAM__BACKOFF_MS", "20".into()),
         ("ATTACHE__TELEGRAM__TYPING_AFTER_MS", "60000".into()),
         ("ATTACHE__DATA_DIR", data_dir.display().to_string()),
-        ("ATTACHE__CORPUS__DIR", root().join("corpus").display().to_string()),
-        ("ATTACHE__CORPUS__SYNONYMS", root().join("config/synonyms.toml").display().to_string()),
+        (
+            "ATTACHE__CORPUS__DIR",
+            root().join("corpus").display().to_string(),
+        ),
+        (
+            "ATTACHE__CORPUS__SYNONYMS",
+            root().join("config/synonyms.toml").display().to_string(),
+        ),
         ("ATTACHE__OPS__LISTEN", "127.0.0.1:0".into()),
     ]
     .into_iter()
@@ -157,7 +167,9 @@ async fn start(
         env: test_env(&fake, data_dir, extra),
     };
     let settings = Settings::load(&sources).expect("test settings load");
-    let ops = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind ops");
+    let ops = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind ops");
     let ops_addr = ops.local_addr().expect("ops addr");
     let (stop, stopped) = oneshot::channel::<()>();
     let listeners = Listeners {
@@ -178,9 +190,18 @@ async fn start(
 }
 
 /// A minimal HTTP/1.1 client (no extra dependency): returns status and body.
-async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -190,8 +211,15 @@ async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str
     let mut out = Vec::new();
     stream.read_to_end(&mut out).await.expect("read");
     let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -249,13 +277,19 @@ async fn private_question_gets_a_cited_html_answer() {
     assert!(text.contains("Seoul"), "{text}");
     assert!(text.contains("<b>[1]</b>"), "citation number: {text}");
     assert!(text.contains("<b>Sources</b>"), "{text}");
-    assert!(text.contains("<a href=\"https://www.mofa.go.kr/"), "linked title: {text}");
+    assert!(
+        text.contains("<a href=\"https://www.mofa.go.kr/"),
+        "linked title: {text}"
+    );
     assert!(text.contains("¶1"), "paragraph: {text}");
     assert!(text.contains("2022"), "date: {text}");
     assert_eq!(reply["link_preview_options"]["is_disabled"], true);
     assert_eq!(reply["chat_id"], 501);
     let labels: Vec<String> = buttons(reply).into_iter().map(|(t, _)| t).collect();
-    assert!(labels.contains(&"👍".to_string()) && labels.contains(&"👎".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"👍".to_string()) && labels.contains(&"👎".to_string()),
+        "{labels:?}"
+    );
     app.stop().await.expect("clean stop");
 }
 
@@ -265,7 +299,10 @@ async fn unanswerable_question_abstains_politely_with_suggestions() {
     let replies = ask_private(&app, 502, "What is the recipe for kimchi stew?").await;
     assert_eq!(replies.len(), 1);
     assert_sendable(&replies[0]);
-    assert!(buttons(&replies[0]).is_empty(), "no feedback buttons on an abstention");
+    assert!(
+        buttons(&replies[0]).is_empty(),
+        "no feedback buttons on an abstention"
+    );
     app.stop().await.expect("clean stop");
 }
 
@@ -283,7 +320,14 @@ async fn more_and_feedback_buttons_are_acknowledged() {
         let u = app.fake.callback(503, &bot_msg, more);
         app.fake.wait_handled(u).await;
         let acks = app.fake.wait_for("answerCallbackQuery", 1).await;
-        assert!(acks[0].body["text"].as_str().unwrap_or_default().contains("sources"), "{:?}", acks[0].body);
+        assert!(
+            acks[0].body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("sources"),
+            "{:?}",
+            acks[0].body
+        );
         let replies = app.fake.replies_to(&question);
         assert_eq!(replies.len(), 2, "the answer and the follow-up");
         assert_sendable(&replies[1]);
@@ -293,7 +337,12 @@ async fn more_and_feedback_buttons_are_acknowledged() {
     let u = app.fake.callback(503, &bot_msg, down);
     app.fake.wait_handled(u).await;
     let acks = app.fake.wait_for("answerCallbackQuery", before + 1).await;
-    assert!(acks[before].body["text"].as_str().unwrap_or_default().starts_with("Thanks"));
+    assert!(
+        acks[before].body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Thanks")
+    );
     app.stop().await.expect("clean stop");
 }
 
@@ -305,14 +354,24 @@ async fn tampered_or_stale_buttons_get_a_polite_answer() {
     let answer = app.fake.calls("sendMessage").pop().expect("answered");
     let bot_msg = app.fake.bot_message(&answer);
     let long = "m:".repeat(50);
-    for data in ["m:zzzz", "f:x:00000000", "<script>", long.as_str(), "m:00000000", "x:9"] {
+    for data in [
+        "m:zzzz",
+        "f:x:00000000",
+        "<script>",
+        long.as_str(),
+        "m:00000000",
+        "x:9",
+    ] {
         let u = app.fake.callback(504, &bot_msg, data);
         app.fake.wait_handled(u).await;
     }
     let acks = app.fake.wait_for("answerCallbackQuery", 6).await;
     for ack in &acks {
         let text = ack.body["text"].as_str().unwrap_or_default();
-        assert!(text.contains("again") || text.contains("no longer"), "{text}");
+        assert!(
+            text.contains("again") || text.contains("no longer"),
+            "{text}"
+        );
     }
     // Only the question's own answer was sent: no stray messages.
     assert_eq!(app.fake.calls("sendMessage").len(), 1);
@@ -339,7 +398,11 @@ async fn commands_are_registered_and_answer() {
     assert_eq!(examples.len(), 3, "three example questions: {examples:?}");
 
     let deep = ask_private(&app, 505, "/start 2022-07-01-26th-asean-rok-dialogue").await;
-    assert!(text_of(&deep[0]).contains("26th ASEAN-ROK Dialogue"), "{}", text_of(&deep[0]));
+    assert!(
+        text_of(&deep[0]).contains("26th ASEAN-ROK Dialogue"),
+        "{}",
+        text_of(&deep[0])
+    );
 
     let help = ask_private(&app, 505, "/help").await;
     assert!(text_of(&help[0]).contains("/ask"));
@@ -353,20 +416,33 @@ async fn commands_are_registered_and_answer() {
     assert!(first < oldest, "newest first: {text}");
 
     let latest = ask_private(&app, 505, "/latest").await;
-    assert!(text_of(&latest[0]).contains("29th"), "{}", text_of(&latest[0]));
+    assert!(
+        text_of(&latest[0]).contains("29th"),
+        "{}",
+        text_of(&latest[0])
+    );
     assert!(text_of(&latest[0]).contains("¶1"));
 
     let about = ask_private(&app, 505, "/about").await;
     let text = text_of(&about[0]);
-    assert!(text.contains(env!("CARGO_PKG_VERSION")) && text.contains("5 press releases"), "{text}");
+    assert!(
+        text.contains(env!("CARGO_PKG_VERSION")) && text.contains("5 press releases"),
+        "{text}"
+    );
 
     // An example button asks its question.
     let start_msg = app.fake.calls("sendMessage")[0].clone();
-    let u = app.fake.callback(505, &app.fake.bot_message(&start_msg), &examples[0].1);
+    let u = app
+        .fake
+        .callback(505, &app.fake.bot_message(&start_msg), &examples[0].1);
     app.fake.wait_handled(u).await;
     let ack = app.fake.wait_for("answerCallbackQuery", 1).await;
     assert_eq!(ack[0].body["text"], "Here is the answer.");
-    let last = app.fake.calls("sendMessage").pop().expect("example answered");
+    let last = app
+        .fake
+        .calls("sendMessage")
+        .pop()
+        .expect("example answered");
     assert_sendable(&last.body);
     app.stop().await.expect("clean stop");
 }
@@ -375,16 +451,24 @@ async fn commands_are_registered_and_answer() {
 async fn groups_answer_ask_mentions_and_replies_only() {
     let mut app = spawn_app().await;
     let f = &app.fake;
-    let (u1, chatter) = f.group_text(-100_1, 7, "Anyone up for lunch? The Dialogue was long.", None);
-    let (u2, other_bot) = f.group_text(-100_1, 7, "/help@SomeOtherBot", None);
-    let (u3, ask) = f.group_text(-100_1, 7, &format!("/ask {QUESTION}"), None);
-    let (u4, mention) = f.group_text(-100_1, 8, &format!("@{BOT_USERNAME} {QUESTION}"), None);
-    let (u5, empty_ask) = f.group_text(-100_1, 8, "/ask", None);
+    let (u1, chatter) = f.group_text(
+        -1_001_001,
+        7,
+        "Anyone up for lunch? The Dialogue was long.",
+        None,
+    );
+    let (u2, other_bot) = f.group_text(-1_001_001, 7, "/help@SomeOtherBot", None);
+    let (u3, ask) = f.group_text(-1_001_001, 7, &format!("/ask {QUESTION}"), None);
+    let (u4, mention) = f.group_text(-1_001_001, 8, &format!("@{BOT_USERNAME} {QUESTION}"), None);
+    let (u5, empty_ask) = f.group_text(-1_001_001, 8, "/ask", None);
     for u in [u1, u2, u3, u4, u5] {
         f.wait_handled(u).await;
     }
     assert!(f.replies_to(&chatter).is_empty(), "chatter ignored");
-    assert!(f.replies_to(&other_bot).is_empty(), "other bots' commands ignored");
+    assert!(
+        f.replies_to(&other_bot).is_empty(),
+        "other bots' commands ignored"
+    );
     let answer = f.replies_to(&ask);
     assert_eq!(answer.len(), 1);
     assert!(text_of(&answer[0]).contains("Seoul"));
@@ -395,7 +479,12 @@ async fn groups_answer_ask_mentions_and_replies_only() {
     let bot_msg = f.bot_message(&f.calls("sendMessage")[0]);
     let mut reply_to_bot = bot_msg.clone();
     reply_to_bot["from"] = json!({ "id": BOT_ID, "is_bot": true, "first_name": "Attaché" });
-    let (u6, follow_up) = f.group_text(-100_1, 7, "When was the 29th ASEAN-ROK Dialogue held?", Some(&reply_to_bot));
+    let (u6, follow_up) = f.group_text(
+        -1_001_001,
+        7,
+        "When was the 29th ASEAN-ROK Dialogue held?",
+        Some(&reply_to_bot),
+    );
     f.wait_handled(u6).await;
     assert_eq!(f.replies_to(&follow_up).len(), 1);
     app.stop().await.expect("clean stop");
@@ -430,7 +519,9 @@ async fn inline_query_offers_cited_articles() {
 #[tokio::test]
 async fn edited_question_is_answered_again_in_place() {
     let mut app = spawn_app().await;
-    let (u, question) = app.fake.private_text(506, "When was the 29th ASEAN-ROK Dialogue held?");
+    let (u, question) = app
+        .fake
+        .private_text(506, "When was the 29th ASEAN-ROK Dialogue held?");
     app.fake.wait_handled(u).await;
     let first = app.fake.calls("sendMessage").pop().expect("answered");
     let answer_id = first.body["__message"]["message_id"].clone();
@@ -467,19 +558,30 @@ async fn non_text_messages_get_a_short_reply() {
 async fn bad_inputs_get_sensible_escaped_replies() {
     let mut app = spawn_app().await;
     let empty = ask_private(&app, 508, "   \n\t ").await;
-    assert!(text_of(&empty[0]).contains("question in words"), "{}", text_of(&empty[0]));
+    assert!(
+        text_of(&empty[0]).contains("question in words"),
+        "{}",
+        text_of(&empty[0])
+    );
     let emoji = ask_private(&app, 508, "🙂🙂🎉").await;
     assert!(text_of(&emoji[0]).contains("written in words"));
 
-    let long = format!("{QUESTION} {}", "and also tell me more about it ".repeat(30));
+    let long = format!(
+        "{QUESTION} {}",
+        "and also tell me more about it ".repeat(30)
+    );
     let cut = ask_private(&app, 508, &long).await;
-    assert!(text_of(&cut[0]).contains("first 500 characters"), "{}", text_of(&cut[0]));
+    assert!(
+        text_of(&cut[0]).contains("first 500 characters"),
+        "{}",
+        text_of(&cut[0])
+    );
 
-    let nasty = "<b>Who</b> & \"what\" 'met' title:Seoul AND (ASEAN OR \"Korea\") -- ¶ &amp; <a href=x>";
-    for replies in [ask_private(&app, 508, nasty).await] {
-        assert_eq!(replies.len(), 1);
-        assert_sendable(&replies[0]);
-    }
+    let nasty =
+        "<b>Who</b> & \"what\" 'met' title:Seoul AND (ASEAN OR \"Korea\") -- ¶ &amp; <a href=x>";
+    let replies = ask_private(&app, 508, nasty).await;
+    assert_eq!(replies.len(), 1);
+    assert_sendable(&replies[0]);
     let more_nasty = "*** ??? :: \\\\ ~~ ** AND OR NOT ( ) [ ] { } ^ \" Seoul";
     let replies = ask_private(&app, 508, more_nasty).await;
     assert_sendable(&replies[0]);
@@ -511,7 +613,10 @@ async fn rate_limits_and_server_errors_are_retried_without_losing_replies() {
     assert_eq!(replies.len(), 1, "exactly one reply after the retries");
     assert_sendable(&replies[0]);
     let (_, metrics) = http(app.ops, "GET", "/metrics", &[], "").await;
-    assert!(metrics.contains("attache_telegram_errors_total{kind=\"retry_after\""), "{metrics}");
+    assert!(
+        metrics.contains("attache_telegram_errors_total{kind=\"retry_after\""),
+        "{metrics}"
+    );
     // teloxide waits 10 s after a 5xx before reading its body; with the tests' 2 s
     // timeout that read fails as a timeout, in production it is a "server" error.
     assert!(
@@ -530,11 +635,21 @@ async fn hangs_malformed_json_and_dropped_connections_are_survived() {
     app.fake.fail("getUpdates", Fault::DropConnection, 1);
     app.fake.fail("getUpdates", Fault::MalformedJson, 1);
     let (u1, q1) = app.fake.private_text(511, QUESTION);
-    let (u2, q2) = app.fake.private_text(512, "When was the 29th ASEAN-ROK Dialogue held?");
+    let (u2, q2) = app
+        .fake
+        .private_text(512, "When was the 29th ASEAN-ROK Dialogue held?");
     app.fake.wait_handled(u1).await;
     app.fake.wait_handled(u2).await;
-    assert_eq!(app.fake.replies_to(&q1).len(), 1, "no lost or doubled reply");
-    assert_eq!(app.fake.replies_to(&q2).len(), 1, "no lost or doubled reply");
+    assert_eq!(
+        app.fake.replies_to(&q1).len(),
+        1,
+        "no lost or doubled reply"
+    );
+    assert_eq!(
+        app.fake.replies_to(&q2).len(),
+        1,
+        "no lost or doubled reply"
+    );
     app.stop().await.expect("clean stop");
 }
 
@@ -597,10 +712,16 @@ async fn questions_are_logged_with_hashed_ids_and_no_text_above_debug() {
         .expect("a question event");
     let event: Value = serde_json::from_str(line).expect("JSON log line");
     assert_eq!(event["level"], "INFO");
-    assert!(event["latency_ms"].is_number() && event["top_release"].is_string(), "{event}");
+    assert!(
+        event["latency_ms"].is_number() && event["top_release"].is_string(),
+        "{event}"
+    );
     assert!(!logs.contains("987654321"), "chat ids are hashed");
     for l in logs.lines().filter(|l| l.contains("zebra")) {
-        assert!(l.contains("\"level\":\"DEBUG\""), "question text only at debug: {l}");
+        assert!(
+            l.contains("\"level\":\"DEBUG\""),
+            "question text only at debug: {l}"
+        );
     }
 }
 
@@ -608,12 +729,17 @@ async fn questions_are_logged_with_hashed_ids_and_no_text_above_debug() {
 async fn webhook_mode_checks_the_secret_token() {
     let fake = FakeTelegram::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let secret = "s3cret-Token_for-tests";
     let env = [
         ("ATTACHE__TELEGRAM__MODE", "webhook"),
-        ("ATTACHE__TELEGRAM__PUBLIC_URL", "https://bot.example.org/telegram/hook"),
+        (
+            "ATTACHE__TELEGRAM__PUBLIC_URL",
+            "https://bot.example.org/telegram/hook",
+        ),
         ("ATTACHE__TELEGRAM__SECRET_TOKEN", secret),
     ];
     let mut app = start(fake, tmp.path(), &env, Some(listener)).await;
@@ -627,13 +753,26 @@ async fn webhook_mode_checks_the_secret_token() {
             "chat": FakeTelegram::private_chat(516), "from": { "id": 516, "is_bot": false, "first_name": "U" } }
     })
     .to_string();
-    let (status, _) = http(addr, "POST", "/telegram/hook", &[("Content-Type", "application/json")], &update).await;
+    let (status, _) = http(
+        addr,
+        "POST",
+        "/telegram/hook",
+        &[("Content-Type", "application/json")],
+        &update,
+    )
+    .await;
     assert_eq!(status, 401, "no secret");
-    let wrong = [("Content-Type", "application/json"), ("X-Telegram-Bot-Api-Secret-Token", "nope")];
+    let wrong = [
+        ("Content-Type", "application/json"),
+        ("X-Telegram-Bot-Api-Secret-Token", "nope"),
+    ];
     let (status, _) = http(addr, "POST", "/telegram/hook", &wrong, &update).await;
     assert_eq!(status, 401, "wrong secret");
     assert!(app.fake.calls("sendMessage").is_empty());
-    let right = [("Content-Type", "application/json"), ("X-Telegram-Bot-Api-Secret-Token", secret)];
+    let right = [
+        ("Content-Type", "application/json"),
+        ("X-Telegram-Bot-Api-Secret-Token", secret),
+    ];
     let (status, _) = http(addr, "POST", "/telegram/hook", &right, &update).await;
     assert_eq!(status, 200);
     let sent = app.fake.calls("sendMessage");
@@ -655,7 +794,9 @@ async fn restart_neither_loses_nor_repeats_updates() {
     app.fake.wait_handled(u1).await;
     app.stop().await.expect("clean stop");
     // Arrives while the bot is down.
-    let (u2, q2) = app.fake.private_text(517, "When was the 29th ASEAN-ROK Dialogue held?");
+    let (u2, q2) = app
+        .fake
+        .private_text(517, "When was the 29th ASEAN-ROK Dialogue held?");
     let TestApp { fake, data_dir, .. } = app;
     let mut again = start(fake, &data_dir, &[], None).await;
     again.fake.wait_handled(u2).await;
@@ -676,12 +817,22 @@ async fn the_token_never_reaches_the_logs() {
     assert!(logs.contains("retrying"), "the faults were logged");
     assert!(!logs.contains(TOKEN), "the bot token leaked into the logs");
     let secret_half = TOKEN.split(':').nth(1).unwrap_or(TOKEN);
-    assert!(!logs.contains(secret_half), "the token's secret part leaked");
+    assert!(
+        !logs.contains(secret_half),
+        "the token's secret part leaked"
+    );
 }
 
 // ---- the real binary: exit codes, signals, crashes ---------------------------------
 
-fn binary(fake: &FakeTelegram, data_dir: &Path, extra: &[(&str, &str)]) -> std::process::Command {
+/// The built binary, `serve`, with the test settings; stderr goes to
+/// `data_dir/stderr.log` (a pipe nobody reads could fill up and block it).
+pub fn binary(
+    fake: &FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+) -> std::process::Command {
+    let log = std::fs::File::create(data_dir.join("stderr.log")).expect("stderr log");
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_attache"));
     cmd.arg("serve")
         .current_dir(root())
@@ -690,29 +841,23 @@ fn binary(fake: &FakeTelegram, data_dir: &Path, extra: &[(&str, &str)]) -> std::
         .envs(test_env(fake, data_dir, extra))
         .env("RUST_LOG", "debug,hyper=info,tantivy=info")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .stderr(log);
     cmd
 }
 
-fn read_stderr(child: &mut std::process::Child) -> String {
-    let mut out = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut e, &mut out);
-    }
-    out
+/// Waits for the binary to exit; returns its status and what it logged.
+pub async fn wait_exit(
+    mut child: std::process::Child,
+    data_dir: &Path,
+) -> (std::process::ExitStatus, String) {
+    let status = tokio::task::spawn_blocking(move || child.wait().expect("wait for attache"))
+        .await
+        .expect("join");
+    let stderr = std::fs::read_to_string(data_dir.join("stderr.log")).unwrap_or_default();
+    (status, stderr)
 }
 
-async fn wait_exit(mut child: std::process::Child) -> (std::process::ExitStatus, String) {
-    tokio::task::spawn_blocking(move || {
-        let stderr = read_stderr(&mut child);
-        let status = child.wait().expect("wait for attache");
-        (status, stderr)
-    })
-    .await
-    .expect("join")
-}
-
-fn signal(child: &std::process::Child, sig: &str) {
+pub fn signal(child: &std::process::Child, sig: &str) {
     let status = std::process::Command::new("kill")
         .args([sig, &child.id().to_string()])
         .status()
@@ -728,10 +873,13 @@ async fn invalid_token_is_fatal_with_exit_code_2() {
     let child = binary(&fake, tmp.path(), &[("ATTACHE__TELEGRAM__TOKEN", wrong)])
         .spawn()
         .expect("spawn");
-    let (status, stderr) = wait_exit(child).await;
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("rejected the bot token"), "{stderr}");
-    assert!(!stderr.contains("WrongTokenValue"), "token in output: {stderr}");
+    assert!(
+        !stderr.contains("WrongTokenValue"),
+        "token in output: {stderr}"
+    );
 }
 
 #[tokio::test]
@@ -741,9 +889,12 @@ async fn bad_settings_exit_with_code_2_naming_the_key() {
     let child = binary(&fake, tmp.path(), &[("ATTACHE__TELEGRAM__MOED", "polling")])
         .spawn()
         .expect("spawn");
-    let (status, stderr) = wait_exit(child).await;
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
     assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("telegram.moed") && stderr.contains("ATTACHE__TELEGRAM__MOED"), "{stderr}");
+    assert!(
+        stderr.contains("telegram.moed") && stderr.contains("ATTACHE__TELEGRAM__MOED"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -756,9 +907,13 @@ async fn sigterm_finishes_answers_in_flight_and_exits_0() {
     let (_, question) = fake.private_text(519, QUESTION);
     fake.wait_arrived("sendMessage", 1).await;
     signal(&child, "-TERM");
-    let (status, stderr) = wait_exit(child).await;
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert_eq!(fake.replies_to(&question).len(), 1, "the answer in flight was delivered");
+    assert_eq!(
+        fake.replies_to(&question).len(),
+        1,
+        "the answer in flight was delivered"
+    );
     assert!(!stderr.contains(TOKEN));
 }
 
@@ -785,7 +940,7 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
     let (_, q2) = fake.private_text(520, "When was the 29th ASEAN-ROK Dialogue held?");
     fake.wait_arrived("sendMessage", 2).await;
     child.kill().expect("kill -9");
-    let _ = wait_exit(child).await;
+    let _ = wait_exit(child, tmp.path()).await;
     let restarted = binary(&fake, tmp.path(), &[]).spawn().expect("respawn");
     for _ in 0..600 {
         if !fake.replies_to(&q2).is_empty() {
@@ -794,10 +949,18 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     signal(&restarted, "-TERM");
-    let (status, stderr) = wait_exit(restarted).await;
+    let (status, stderr) = wait_exit(restarted, tmp.path()).await;
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert_eq!(fake.replies_to(&q1).len(), 1, "answered once before the crash, not again");
-    assert_eq!(fake.replies_to(&q2).len(), 1, "the interrupted answer came after restart");
+    assert_eq!(
+        fake.replies_to(&q1).len(),
+        1,
+        "answered once before the crash, not again"
+    );
+    assert_eq!(
+        fake.replies_to(&q2).len(),
+        1,
+        "the interrupted answer came after restart"
+    );
 }
 
 #[test]
@@ -810,9 +973,16 @@ fn config_command_prints_redacted_settings_and_sources() {
         .output()
         .expect("run attache config");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!stdout.contains(TOKEN), "{stdout}");
     assert!(stdout.contains("token = \"[redacted]\""), "{stdout}");
-    assert!(stdout.contains("environment variable ATTACHE__TELEGRAM__MODE"), "{stdout}");
+    assert!(
+        stdout.contains("environment variable ATTACHE__TELEGRAM__MODE"),
+        "{stdout}"
+    );
     let _ = std::io::stdout().flush();
 }
