@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use attache::corpus::import::{ImportOptions, import_page};
 use attache::corpus::{self, Date};
-use attache::{Answer, Engine, eval};
+use attache::search::store;
+use attache::{Answer, Engine, Options, eval, qlog};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -33,6 +34,10 @@ struct Common {
     /// The synonyms file (default: config/synonyms.toml when present, else built-in).
     #[arg(long, global = true, value_name = "FILE")]
     synonyms: Option<PathBuf>,
+    /// Keep a persisted index under DIR/index (built with `attache index`, rebuilt when
+    /// the corpus changes). Without it the index is built in memory at start.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +62,20 @@ enum Command {
     },
     /// Turn a release copied from the ministry's web page into a corpus file.
     Import(ImportArgs),
+    /// Build the persisted index in the data directory (--data-dir, default ./data).
+    Index,
+    /// What was asked, what went unanswered, what got 👎 (from the daemon's question log).
+    Report {
+        /// Only questions from this period before now: 7d, 24h, 30m.
+        #[arg(long, value_name = "PERIOD")]
+        since: Option<qlog::Since>,
+        /// How many rows per list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the Telegram bot (see docs/run-the-bot.md). Corpus and synonyms come from
     /// the settings (corpus.dir, corpus.synonyms), not from --corpus.
     Serve(SettingsArgs),
@@ -157,11 +176,20 @@ pub fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `attache ask … | head` closes the pipe early: that is not an error.
+        Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("attache: {:#}", f.error);
             ExitCode::from(f.code)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -170,12 +198,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sources { json } => sources(&cli.common, json),
         Command::Eval { file, misses, json } => run_eval(&cli.common, &file, misses, json),
         Command::Import(args) => import(&cli.common, &args),
+        Command::Index => index(&cli.common),
+        Command::Report { since, top, json } => report(&cli.common, since, top, json),
         Command::Serve(_) | Command::Config(_) => Ok(()),
     }
 }
 
 /// Loads the engine; problems with single files are warned about, not fatal.
 fn engine(common: &Common) -> Result<Engine, Failure> {
+    let loaded = load(common, common.data_dir.as_deref())?;
+    match &loaded.index {
+        Some(store::Status::Built(path, reason)) => {
+            eprintln!(
+                "attache: built the index in {} because {reason}",
+                path.display()
+            );
+        }
+        Some(store::Status::InMemory(reason, error)) => {
+            eprintln!(
+                "attache: warning: indexing in memory: {reason}, and the data directory is not writable ({error})"
+            );
+        }
+        _ => {}
+    }
+    Ok(loaded.engine)
+}
+
+fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Failure> {
     if !common.corpus.is_dir() {
         let msg = anyhow::anyhow!(
             "corpus directory {} not found (give one with --corpus DIR)",
@@ -188,12 +237,80 @@ fn engine(common: &Common) -> Result<Engine, Failure> {
         .synonyms
         .as_deref()
         .or(default.exists().then_some(default));
-    let (engine, errors) =
-        Engine::from_dir(&common.corpus, synonyms).map_err(|e| usage(e.into()))?;
-    for e in errors {
+    let opts = Options {
+        corpus_dir: &common.corpus,
+        synonyms,
+        data_dir,
+    };
+    let loaded = Engine::load(&opts).map_err(|e| match e {
+        attache::Error::Store(_) | attache::Error::Search(_) => {
+            Failure::from(anyhow::Error::from(e))
+        }
+        other => usage(other.into()),
+    })?;
+    for e in &loaded.errors {
         eprintln!("attache: warning: skipped {e}");
     }
-    Ok(engine)
+    Ok(loaded)
+}
+
+/// The question log's file in the data directory.
+pub const QUESTION_LOG: &str = "attache.db";
+
+fn report(
+    common: &Common,
+    since: Option<qlog::Since>,
+    top: usize,
+    json: bool,
+) -> Result<(), Failure> {
+    let data_dir = common
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let path = data_dir.join(QUESTION_LOG);
+    if !path.is_file() {
+        return Err(usage(anyhow::anyhow!(
+            "no question log at {} (give the daemon's data directory with --data-dir)",
+            path.display()
+        )));
+    }
+    let log = qlog::QuestionLog::open(&path).context("cannot open the question log")?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let from = since.map_or(0, |s| now - s.0);
+    let report = log
+        .report(from, top)
+        .context("cannot read the question log")?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).context("cannot print")?
+        );
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
+}
+
+fn index(common: &Common) -> Result<(), Failure> {
+    let data_dir = common
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let started = std::time::Instant::now();
+    let loaded = load(common, None)?;
+    let dir = data_dir.join("index");
+    let (_, path) = store::build(&dir, loaded.engine.corpus()).context("cannot build the index")?;
+    let corpus = loaded.engine.corpus();
+    println!(
+        "indexed {} releases, {} paragraphs into {} in {:.2?}",
+        corpus.releases().len(),
+        corpus.paragraph_count(),
+        path.display(),
+        started.elapsed()
+    );
+    Ok(())
 }
 
 fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {

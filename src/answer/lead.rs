@@ -46,7 +46,9 @@ fn names_release(q: &Question) -> bool {
 /// "May 15 to 16, 2025": the quote's date phrase, with the release's year when the
 /// phrase has none.
 fn when(release: &Release, snippet: &str) -> Option<String> {
-    let d = find_dates(snippet).into_iter().next()?;
+    let Some(d) = find_dates(snippet).into_iter().next() else {
+        return crate::text::find_period(snippet).map(str::to_string);
+    };
     Some(match d.year {
         Some(_) => d.phrase.to_string(),
         None => format!("{}, {}", d.phrase, release.date.year),
@@ -116,24 +118,24 @@ fn capitalised_run(text: &str, commas: bool) -> &str {
 /// "25% of Korea’s total bilateral ODA".
 fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
     let clauses = snippet
-        .split([',', ';', '(', ')'])
+        .split([',', ';', ':', '(', ')'])
         .flat_map(|c| c.split(" -- "));
-    let scored = clauses.filter(|c| has_amount(c) || c.contains(|ch: char| ch.is_ascii_digit()));
-    let best = scored
-        .map(|clause| {
-            let stems = analyzer::stems(a, clause);
-            let value: f32 = q
-                .concepts
-                .iter()
-                .zip(&w.weight)
-                .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
-                .map(|(_, w)| w)
-                .sum();
-            (
-                value + if has_amount(clause) { 0.5 } else { 0.0 },
-                clause.trim(),
-            )
-        })
+    let value = |clause: &str| -> f32 {
+        let stems = analyzer::stems(a, clause);
+        let words: f32 = q
+            .concepts
+            .iter()
+            .zip(&w.weight)
+            .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
+            .map(|(_, w)| w)
+            .sum();
+        // "How much … in 2021?": the clause that names the year asked about.
+        let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
+        words + if year { 1.0 } else { 0.0 }
+    };
+    let best = clauses
+        .filter(|c| has_amount(c))
+        .map(|clause| (value(clause), clause.trim()))
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then(|| best.1.to_string())
 }

@@ -388,7 +388,7 @@ async fn answer_question(
         }
         Prepared::Ask { question, note } => (question, note),
     };
-    let typing = typing_after(ctx, chat);
+    let typing = typing_after(ctx, chat).await;
     let answer = compose(ctx, &question, FIRST).await;
     typing.abort();
     let Some(answer) = answer else {
@@ -417,10 +417,16 @@ async fn compose(ctx: &Ctx, question: &str, top: usize) -> Option<Answer> {
         .ok()
 }
 
-/// Sends "typing…" if the answer takes longer than `typing_after_ms`.
-fn typing_after(ctx: &Ctx, chat: ChatId) -> tokio::task::JoinHandle<()> {
+/// Sends "typing…" if the answer takes longer than `typing_after_ms` (0: always,
+/// before composing). Abort the returned task once the answer is ready.
+async fn typing_after(ctx: &Ctx, chat: ChatId) -> tokio::task::JoinHandle<()> {
     let api = ctx.api.clone();
     let after = Duration::from_millis(ctx.settings.telegram.typing_after_ms);
+    if after.is_zero() {
+        let _ = call!(api, "sendChatAction", |b| b
+            .send_chat_action(chat, ChatAction::Typing));
+        return tokio::spawn(async {});
+    }
     tokio::spawn(async move {
         tokio::time::sleep(after).await;
         let _ = call!(api, "sendChatAction", |b| b

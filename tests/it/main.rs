@@ -4,6 +4,7 @@ mod answers;
 mod architecture;
 mod cli;
 mod corpus_files;
+mod deploy;
 mod dev_set;
 mod fake_telegram;
 mod load;
