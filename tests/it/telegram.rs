@@ -161,6 +161,16 @@ async fn start(
     extra: &[(&str, &str)],
     webhook: Option<tokio::net::TcpListener>,
 ) -> TestApp {
+    start_with_engine(engine(), fake, data_dir, extra, webhook).await
+}
+
+async fn start_with_engine(
+    engine: Arc<Engine>,
+    fake: FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+    webhook: Option<tokio::net::TcpListener>,
+) -> TestApp {
     captured_logs();
     let sources = Sources {
         file: None,
@@ -176,7 +186,7 @@ async fn start(
         ops: Some(ops),
         webhook,
     };
-    let task = tokio::spawn(serve_on(engine(), settings, listeners, async move {
+    let task = tokio::spawn(serve_on(engine, settings, listeners, async move {
         let _ = stopped.await;
     }));
     TestApp {
@@ -598,6 +608,52 @@ async fn slow_answers_show_typing() {
     assert_eq!(replies.len(), 1);
     let actions = app.fake.wait_for("sendChatAction", 1).await;
     assert_eq!(actions[0].body["action"], "typing");
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn long_replies_are_split_into_valid_messages_under_the_limit() {
+    // A corpus of 80 releases with long titles full of characters that need escaping
+    // makes `/sources` far longer than one message.
+    let corpus = tempfile::tempdir().expect("tempdir");
+    for n in 0..80 {
+        let text = format!(
+            "+++\nid = \"r{n:03}\"\ntitle = \"Outcome <{n}> of the ASEAN & Korea \\\"Dialogue\\\"              on cooperation in trade, security, culture and people-to-people exchanges {n}\"\n\
+             date = \"2024-01-{:02}\"\nurl = \"https://www.mofa.go.kr/eng/view.do?seq={n}&x=1\"\n+++\n\n\
+             1. The ministers met on cooperation number {n} & agreed <to> continue.\n",
+            n % 28 + 1
+        );
+        std::fs::write(corpus.path().join(format!("r{n:03}.md")), text).expect("write");
+    }
+    let (big, errors) = Engine::from_dir(corpus.path(), None).expect("synthetic corpus");
+    assert!(errors.is_empty(), "{errors:?}");
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut app = start_with_engine(Arc::new(big), fake, tmp.path(), &[], None).await;
+    let (u, question) = app.fake.private_text(530, "/sources");
+    app.fake.wait_handled(u).await;
+    let sent: Vec<Value> = app
+        .fake
+        .calls("sendMessage")
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    assert!(
+        sent.len() >= 3,
+        "split into several messages: {}",
+        sent.len()
+    );
+    assert_eq!(
+        app.fake.replies_to(&question).len(),
+        1,
+        "the first part replies"
+    );
+    let mut links = 0;
+    for body in &sent {
+        assert_sendable(body);
+        links += text_of(body).matches("<a href=").count();
+    }
+    assert_eq!(links, 80, "no release lost at a split");
     app.stop().await.expect("clean stop");
 }
 
