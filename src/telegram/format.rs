@@ -185,7 +185,7 @@ pub fn pack(blocks: &[String], limit: usize) -> Vec<String> {
         } else {
             vec![block.clone()]
         };
-        for piece in pieces {
+        for piece in pieces.into_iter().filter(|p| !p.trim().is_empty()) {
             let joined = utf16_len(&current) + 2 + utf16_len(&piece);
             if !current.is_empty() && joined > limit {
                 messages.push(std::mem::take(&mut current));
@@ -203,7 +203,7 @@ pub fn pack(blocks: &[String], limit: usize) -> Vec<String> {
 }
 
 /// The text of an HTML block with tags removed and entities decoded.
-fn strip_tags(html: &str) -> String {
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
@@ -230,14 +230,18 @@ fn split_plain(text: &str, limit: usize) -> Vec<String> {
     for c in text.chars() {
         let escaped = escape(c.encode_utf8(&mut [0; 4]));
         let units = utf16_len(&escaped);
-        if len + units > limit {
-            let cut = last_space.filter(|&(byte, _)| byte > 0);
+        if len + units > limit && !current.is_empty() {
+            let cut = last_space.filter(|&(byte, _)| byte > 0 && byte < current.len());
             let rest = match cut {
                 Some((byte, _)) => current.split_off(byte),
                 None => String::new(),
             };
             pieces.push(std::mem::replace(&mut current, rest));
             len = utf16_len(&current);
+            if len + units > limit {
+                pieces.push(std::mem::take(&mut current));
+                len = 0;
+            }
             last_space = None;
         }
         current.push_str(&escaped);
@@ -376,6 +380,25 @@ mod tests {
         for m in &msgs {
             assert!(utf16_len(m) <= 100, "{}", utf16_len(m));
             assert!(is_valid_html(m), "{m}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_packs_into_valid_messages_within_the_limit(
+            texts in proptest::collection::vec("[a-z <>&\"'é😀\n]{0,300}", 1..12),
+            limit in 20usize..400,
+        ) {
+            let blocks: Vec<String> = texts.iter().map(|t| format!("<b>{}</b>", escape(t))).collect();
+            let messages = pack(&blocks, limit);
+            for m in &messages {
+                proptest::prop_assert!(utf16_len(m) <= limit, "{} > {limit}", utf16_len(m));
+                proptest::prop_assert!(is_valid_html(m), "{m}");
+            }
+            let kept: String = messages.iter().map(|m| strip_tags(m)).collect::<String>();
+            let kept: String = kept.chars().filter(|c| !c.is_whitespace()).collect();
+            let given: String = texts.concat().chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(kept, given, "no text lost or added");
         }
     }
 

@@ -136,7 +136,9 @@ fn strip_mention(text: &str, me: &str) -> Option<String> {
 /// Decides what `msg` asks: private chats ask everything; groups only `/ask`,
 /// mentions and replies to the bot.
 fn intent(ctx: &Ctx, msg: &Message) -> Intent {
-    if msg.chat.is_channel() || msg.from.as_ref().is_some_and(|u| u.is_bot) {
+    let via_me = msg.via_bot.as_ref().is_some_and(|b| b.id == ctx.me.user.id);
+    if msg.chat.is_channel() || via_me || msg.from.as_ref().is_some_and(|u| u.is_bot) {
+        // Our own inline quotes come back as messages "via" the bot: not questions.
         return Intent::Ignore;
     }
     let private = msg.chat.is_private();
@@ -640,25 +642,42 @@ async fn on_example(ctx: &Ctx, m: &Message, index: usize) -> String {
 /// "More": re-reads the question from the message the answer replied to, checks it
 /// is the one the button was made for, and sends the next citations.
 async fn on_more(ctx: &Ctx, answer_msg: &Message, hash: u32) -> String {
-    let expired = "This button has expired. Please ask the question again.".to_string();
-    let Some(question_msg) = answer_msg.reply_to_message() else {
-        return expired;
+    let Some(question) = question_for(ctx, answer_msg, hash) else {
+        return "This button has expired. Please ask the question again.".to_string();
     };
-    let max = ctx.settings.telegram.max_question_chars;
-    let question = match question_of(ctx, question_msg).map(|q| prepare(&q, max)) {
-        Some(Prepared::Ask { question, .. }) if question_hash(&question) == hash => question,
-        _ => return expired,
-    };
+    let question_msg = answer_msg.reply_to_message();
     let Some(answer) = compose(ctx, &question, FIRST + MORE).await else {
         return "Sorry, something went wrong. Please try again.".to_string();
     };
     let blocks = format::more_blocks(&answer, FIRST);
     let chat = answer_msg.chat.id;
-    match send_blocks(ctx, chat, &blocks, Some(question_msg.id), None).await {
+    let reply_to = question_msg.map(|m| m.id);
+    match send_blocks(ctx, chat, &blocks, reply_to, None).await {
         Ok(()) if answer.citations.len() > FIRST => "Here are more sources.".to_string(),
         Ok(()) => "There are no further sources.".to_string(),
         Err(_) => "Sorry, I could not send them. Please try again.".to_string(),
     }
+}
+
+/// The question a button under `answer_msg` was made for: the message the answer
+/// replied to, or (for example questions, sent without a reply) the answer's first
+/// line. Only a question whose hash matches the button's is accepted.
+fn question_for(ctx: &Ctx, answer_msg: &Message, hash: u32) -> Option<String> {
+    let max = ctx.settings.telegram.max_question_chars;
+    let replied = answer_msg
+        .reply_to_message()
+        .and_then(|m| question_of(ctx, m));
+    let first_line = answer_msg
+        .text()
+        .and_then(|t| t.lines().next())
+        .map(format::strip_tags);
+    [replied, first_line]
+        .into_iter()
+        .flatten()
+        .find_map(|q| match prepare(&q, max) {
+            Prepared::Ask { question, .. } if question_hash(&question) == hash => Some(question),
+            _ => None,
+        })
 }
 
 fn on_feedback(ctx: &Ctx, q: &CallbackQuery, m: &Message, hash: u32, up: bool) -> String {

@@ -454,6 +454,20 @@ async fn commands_are_registered_and_answer() {
         .pop()
         .expect("example answered");
     assert_sendable(&last.body);
+    // Its buttons know the question although the answer replies to nothing.
+    let data: HashMap<String, String> = buttons(&last.body).into_iter().collect();
+    let up = data
+        .get("👍")
+        .expect("feedback buttons under the example's answer");
+    let more = data.get("More sources").unwrap_or(up);
+    let u = app.fake.callback(505, &app.fake.bot_message(&last), more);
+    app.fake.wait_handled(u).await;
+    let acks = app.fake.wait_for("answerCallbackQuery", 2).await;
+    let text = acks[1].body["text"].as_str().unwrap_or_default();
+    assert!(
+        !text.contains("expired") && !text.contains("no longer"),
+        "{text}"
+    );
     app.stop().await.expect("clean stop");
 }
 
