@@ -12,15 +12,23 @@ use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::{LogFormat, LogSettings};
 
-/// A subscriber writing to `writer`, filtered by `RUST_LOG` or `settings.level`.
-pub fn subscriber<W>(settings: &LogSettings, writer: W) -> Box<dyn Subscriber + Send + Sync>
+/// A subscriber writing to `writer`, filtered by `RUST_LOG` or `settings.level`;
+/// `ansi` colours the text format (only for a terminal: not for files or journald).
+pub fn subscriber<W>(
+    settings: &LogSettings,
+    ansi: bool,
+    writer: W,
+) -> Box<dyn Subscriber + Send + Sync>
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&settings.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = fmt().with_env_filter(filter).with_writer(writer);
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(ansi);
     match settings.format {
         LogFormat::Text => Box::new(builder.finish()),
         LogFormat::Json => Box::new(builder.json().flatten_event(true).finish()),

@@ -19,6 +19,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
@@ -163,6 +164,7 @@ async fn get_me(
     api: &Api,
     mut shutdown: std::pin::Pin<&mut (impl Future<Output = ()> + ?Sized)>,
 ) -> anyhow::Result<Option<Me>> {
+    let mut rounds = 0u32;
     loop {
         let attempt = async {
             api.retrying("getMe", || async {
@@ -181,7 +183,13 @@ async fn get_me(
                 return Err(Fatal::InvalidToken.into());
             }
             Err(e) => {
-                tracing::error!(kind = api::error_kind(&e), error = %e, "cannot reach Telegram; still trying");
+                rounds = rounds.saturating_add(1);
+                let wait = Duration::from_secs(u64::from(rounds.min(6)) * 5);
+                tracing::error!(kind = api::error_kind(&e), error = %e, wait_secs = wait.as_secs(), "cannot reach Telegram; still trying");
+                tokio::select! {
+                    () = shutdown.as_mut() => return Ok(None),
+                    () = tokio::time::sleep(wait) => {}
+                }
             }
         }
     }
@@ -239,7 +247,12 @@ pub fn run_serve(config_file: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::install(crate::telemetry::subscriber(&settings.log, std::io::stderr));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    crate::telemetry::install(crate::telemetry::subscriber(
+        &settings.log,
+        ansi,
+        std::io::stderr,
+    ));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -39,7 +39,7 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
             level: "debug,hyper=info,tantivy=info".to_string(),
         };
         let make = move || CaptureWriter(writer.clone());
-        attache::telemetry::install(attache::telemetry::subscriber(&settings, make));
+        attache::telemetry::install(attache::telemetry::subscriber(&settings, false, make));
         buf
     })
     .clone()
@@ -300,6 +300,20 @@ async fn private_question_gets_a_cited_html_answer() {
         labels.contains(&"👍".to_string()) && labels.contains(&"👎".to_string()),
         "{labels:?}"
     );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn with_throttling_on_replies_still_arrive() {
+    let mut app = spawn_app_with(&[("ATTACHE__TELEGRAM__THROTTLE", "true")]).await;
+    let (u1, q1) = app.fake.private_text(540, QUESTION);
+    let (u2, q2) = app
+        .fake
+        .private_text(540, "When was the 29th ASEAN-ROK Dialogue held?");
+    app.fake.wait_handled(u1).await;
+    app.fake.wait_handled(u2).await;
+    assert_eq!(app.fake.replies_to(&q1).len(), 1);
+    assert_eq!(app.fake.replies_to(&q2).len(), 1);
     app.stop().await.expect("clean stop");
 }
 
