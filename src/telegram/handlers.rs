@@ -126,11 +126,13 @@ fn strip_mention(text: &str, me: &str) -> Option<String> {
     let needle = format!("@{}", me.to_lowercase());
     let lower = text.to_lowercase();
     let at = lower.find(&needle)?;
-    // Lower-casing can change byte lengths; only strip when it did not.
-    if lower.len() != text.len() {
-        return Some(text.replace(&format!("@{me}"), " "));
+    // Lower-casing can move byte offsets; slice only where they still line up.
+    match (text.get(..at), text.get(at + needle.len()..)) {
+        (Some(before), Some(after)) if lower.len() == text.len() => {
+            Some(format!("{before}{after}"))
+        }
+        _ => Some(text.replace(&format!("@{me}"), " ")),
     }
-    Some(format!("{}{}", &text[..at], &text[at + needle.len()..]))
 }
 
 /// Decides what `msg` asks: private chats ask everything; groups only `/ask`,
@@ -761,6 +763,9 @@ mod tests {
             Some(" who met in Vientiane?")
         );
         assert_eq!(strip_mention("no mention", "attachebot"), None);
+        // Case mapping that changes lengths must not panic.
+        assert!(strip_mention("İİİ @attachebot x", "attachebot").is_some());
+        assert!(strip_mention("@ATTACHEBOT ß", "attachebot").is_some());
     }
 
     #[test]

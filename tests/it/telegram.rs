@@ -685,6 +685,23 @@ async fn long_replies_are_split_into_valid_messages_under_the_limit() {
     app.stop().await.expect("clean stop");
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever a user types, what the engine answers renders as valid Telegram HTML
+    /// within the limit.
+    #[test]
+    fn any_question_renders_as_sendable_html(
+        q in "[A-Za-z0-9 <>&\"'():*?~^é한국😀-]{1,120}",
+    ) {
+        let answer = engine().answer(&q);
+        let blocks = attache::telegram::format::answer_blocks(&answer, Some("note <&>"));
+        for m in attache::telegram::format::pack(&blocks, 4096) {
+            proptest::prop_assert!(is_valid_html(&m), "{m}");
+            proptest::prop_assert!(utf16_len(&m) <= 4096);
+        }
+    }
+}
+
 // ---- Telegram's bad days --------------------------------------------------------
 
 #[tokio::test]
