@@ -16,8 +16,8 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
-use crate::Engine;
 use crate::corpus::Corpus;
+use crate::telegram::SharedEngine;
 use crate::telegram::api::Health;
 
 /// Latency buckets (seconds): answers are sub-millisecond in the core, tens of
@@ -54,13 +54,13 @@ pub fn record_corpus(corpus: &Corpus) {
 
 #[derive(Clone)]
 pub struct OpsState {
-    engine: Arc<Engine>,
+    engine: SharedEngine,
     health: Arc<Health>,
     metrics: PrometheusHandle,
 }
 
 impl OpsState {
-    pub fn new(engine: Arc<Engine>, health: Arc<Health>) -> OpsState {
+    pub fn new(engine: SharedEngine, health: Arc<Health>) -> OpsState {
         OpsState {
             engine,
             health,
@@ -93,8 +93,7 @@ pub async fn serve(
 }
 
 async fn readyz(State(state): State<OpsState>) -> impl IntoResponse {
-    let corpus = state.engine.corpus();
-    if corpus.is_empty() {
+    if state.engine.load().corpus().is_empty() {
         return (StatusCode::SERVICE_UNAVAILABLE, "corpus not loaded\n");
     }
     if !state.health.reachable() {

@@ -265,11 +265,11 @@ async fn on_command(
         "start" => on_start(ctx, msg, args).await,
         "help" => send_blocks(ctx, chat, &help_blocks(ctx), Some(msg.id), None).await,
         "sources" => {
-            let blocks = format::sources_blocks(ctx.engine.corpus());
+            let blocks = format::sources_blocks(ctx.engine().corpus());
             send_blocks(ctx, chat, &blocks, Some(msg.id), None).await
         }
         "latest" => {
-            let blocks = match ctx.engine.corpus().releases().first() {
+            let blocks = match ctx.engine().corpus().releases().first() {
                 Some(r) => format::release_blocks(r),
                 None => vec!["I have no releases loaded.".to_string()],
             };
@@ -288,7 +288,7 @@ async fn on_command(
 
 /// Three example questions, from the newest releases.
 fn examples(ctx: &Ctx) -> Vec<String> {
-    ctx.engine
+    ctx.engine()
         .corpus()
         .releases()
         .iter()
@@ -320,7 +320,7 @@ async fn on_start(ctx: &Ctx, msg: &Message, payload: &str) -> Result<(), Request
     ];
     let payload = payload.trim();
     if !payload.is_empty() {
-        match ctx.engine.corpus().get(payload) {
+        match ctx.engine().corpus().get(payload) {
             Some(release) => {
                 blocks.push("You came for this release:".to_string());
                 blocks.extend(format::release_blocks(release));
@@ -353,7 +353,8 @@ fn help_blocks(ctx: &Ctx) -> Vec<String> {
 }
 
 fn about_blocks(ctx: &Ctx) -> Vec<String> {
-    let corpus = ctx.engine.corpus();
+    let engine = ctx.engine();
+    let corpus = engine.corpus();
     let range = match corpus.date_range() {
         Some((first, last)) => format!("from {} to {}", first.long(), last.long()),
         None => "no dates".to_string(),
@@ -413,7 +414,7 @@ async fn answer_question(
 
 /// Runs the engine off the async threads. `None` only if the engine panicked.
 async fn compose(ctx: &Ctx, question: &str, top: usize) -> Option<Answer> {
-    let engine = ctx.engine.clone();
+    let engine = ctx.engine();
     let question = question.to_string();
     tokio::task::spawn_blocking(move || engine.answer_top(&question, top))
         .await

@@ -48,9 +48,19 @@ pub enum Fatal {
     Corpus { path: String, message: String },
 }
 
+/// The engine as the daemon holds it: swappable, so a reload (issue 5: SIGHUP, file
+/// change, `POST /admin/reload`) can put a new one in while questions in flight
+/// finish on the old one. Each question takes one snapshot with `load_full()`.
+pub type SharedEngine = Arc<arc_swap::ArcSwap<Engine>>;
+
+/// Wraps a loaded engine for `serve_on`.
+pub fn shared(engine: Arc<Engine>) -> SharedEngine {
+    Arc::new(arc_swap::ArcSwap::new(engine))
+}
+
 /// Everything a handler needs; one per daemon, shared by all tasks.
 pub struct Ctx {
-    pub engine: Arc<Engine>,
+    pub engine: SharedEngine,
     pub api: Api,
     pub me: Me,
     pub settings: Settings,
@@ -60,6 +70,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The current engine (a snapshot: a reload does not change it under a question).
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.load_full()
+    }
+
     /// A chat or user id as it appears in logs: salted and hashed.
     pub fn hash_id(&self, id: i64) -> String {
         let mut h = std::hash::DefaultHasher::new();
@@ -100,13 +115,13 @@ pub async fn serve(
         ops: Some(ops),
         webhook,
     };
-    serve_on(engine, settings, listeners, shutdown).await
+    serve_on(shared(engine), settings, listeners, shutdown).await
 }
 
 /// Runs the daemon on already-bound listeners until `shutdown` resolves; then stops
 /// taking updates, lets answers in flight finish (bounded), and returns.
 pub async fn serve_on(
-    engine: Arc<Engine>,
+    engine: SharedEngine,
     settings: Settings,
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -116,7 +131,7 @@ pub async fn serve_on(
     let salt = load_salt(&settings.data_dir);
     let api = Api::new(token.expose_secret(), &settings.telegram)?;
     drop(token);
-    crate::ops::record_corpus(engine.corpus());
+    crate::ops::record_corpus(engine.load().corpus());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let ops_task = listeners.ops.map(|listener| {
         let state = crate::ops::OpsState::new(engine.clone(), api.health.clone());
@@ -281,7 +296,8 @@ pub fn run_serve(config_file: Option<&Path>) -> ExitCode {
     }
 }
 
-/// Loads the corpus named in the settings, logging per-file problems.
+/// Loads the corpus named in the settings (with the persisted index in `data_dir`
+/// when it matches), logging per-file problems.
 pub fn load_engine(settings: &Settings) -> anyhow::Result<Engine> {
     let synonyms = settings.corpus.synonyms.as_deref().filter(|p| {
         let exists = p.is_file();
@@ -290,22 +306,28 @@ pub fn load_engine(settings: &Settings) -> anyhow::Result<Engine> {
         }
         exists
     });
-    let (engine, errors) =
-        Engine::from_dir(&settings.corpus.dir, synonyms).map_err(|e| Fatal::DataDir {
-            path: settings.corpus.dir.display().to_string(),
-            message: format!("corpus.dir: {e}"),
-        })?;
-    for e in &errors {
+    prepare_data_dir(&settings.data_dir)?;
+    let options = crate::Options {
+        corpus_dir: &settings.corpus.dir,
+        synonyms,
+        data_dir: Some(&settings.data_dir),
+    };
+    let loaded = Engine::load(&options).map_err(|e| Fatal::Corpus {
+        path: settings.corpus.dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    for e in &loaded.errors {
         tracing::warn!(error = %e, "corpus file skipped");
     }
-    let corpus = engine.corpus();
+    let corpus = loaded.engine.corpus();
     tracing::info!(
         releases = corpus.releases().len(),
         paragraphs = corpus.paragraph_count(),
-        skipped = errors.len(),
+        skipped = loaded.errors.len(),
+        index = ?loaded.index,
         "corpus loaded"
     );
-    Ok(engine)
+    Ok(loaded.engine)
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use attache::Engine;
 use attache::config::{Settings, Sources};
 use attache::telegram::format::{is_valid_html, utf16_len};
-use attache::telegram::{Listeners, serve_on};
+use attache::telegram::{Listeners, serve_on, shared};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -121,6 +121,7 @@ fn test_env(
 
 struct TestApp {
     fake: FakeTelegram,
+    engine: attache::telegram::SharedEngine,
     ops: SocketAddr,
     data_dir: PathBuf,
     _tmp: Option<tempfile::TempDir>,
@@ -186,11 +187,13 @@ async fn start_with_engine(
         ops: Some(ops),
         webhook,
     };
-    let task = tokio::spawn(serve_on(engine, settings, listeners, async move {
+    let engine = shared(engine);
+    let task = tokio::spawn(serve_on(engine.clone(), settings, listeners, async move {
         let _ = stopped.await;
     }));
     TestApp {
         fake,
+        engine,
         ops: ops_addr,
         data_dir: data_dir.to_path_buf(),
         _tmp: None,
@@ -639,25 +642,49 @@ async fn slow_answers_show_typing() {
     app.stop().await.expect("clean stop");
 }
 
-#[tokio::test]
-async fn long_replies_are_split_into_valid_messages_under_the_limit() {
-    // A corpus of 80 releases with long titles full of characters that need escaping
-    // makes `/sources` far longer than one message.
+/// An engine on `n` generated releases whose long titles are full of characters
+/// that need escaping (so `/sources` is far longer than one message).
+fn synthetic_engine(n: usize) -> (tempfile::TempDir, Arc<Engine>) {
     let corpus = tempfile::tempdir().expect("tempdir");
-    for n in 0..80 {
+    for n in 0..n {
         let text = format!(
-            "+++\nid = \"r{n:03}\"\ntitle = \"Outcome <{n}> of the ASEAN & Korea \\\"Dialogue\\\"              on cooperation in trade, security, culture and people-to-people exchanges {n}\"\n\
+            "+++\nid = \"r{n:03}\"\ntitle = \"Outcome <{n}> of the ASEAN & Korea \\\"Dialogue\\\" \
+             on cooperation in trade, security, culture and people-to-people exchanges {n}\"\n\
              date = \"2024-01-{:02}\"\nurl = \"https://www.mofa.go.kr/eng/view.do?seq={n}&x=1\"\n+++\n\n\
              1. The ministers met on cooperation number {n} & agreed <to> continue.\n",
             n % 28 + 1
         );
         std::fs::write(corpus.path().join(format!("r{n:03}.md")), text).expect("write");
     }
-    let (big, errors) = Engine::from_dir(corpus.path(), None).expect("synthetic corpus");
+    let (engine, errors) = Engine::from_dir(corpus.path(), None).expect("synthetic corpus");
     assert!(errors.is_empty(), "{errors:?}");
+    (corpus, Arc::new(engine))
+}
+
+#[tokio::test]
+async fn a_swapped_engine_answers_the_next_question() {
+    let mut app = spawn_app().await;
+    let before = ask_private(&app, 531, "/about").await;
+    assert!(text_of(&before[0]).contains("5 press releases"));
+    let (_corpus, bigger) = synthetic_engine(12);
+    app.engine.store(bigger);
+    let after = ask_private(&app, 531, "/about").await;
+    assert!(
+        text_of(&after[0]).contains("12 press releases"),
+        "{}",
+        text_of(&after[0])
+    );
+    let (status, _) = http(app.ops, "GET", "/readyz", &[], "").await;
+    assert_eq!(status, 200);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn long_replies_are_split_into_valid_messages_under_the_limit() {
+    let (_corpus, big) = synthetic_engine(80);
     let fake = FakeTelegram::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut app = start_with_engine(Arc::new(big), fake, tmp.path(), &[], None).await;
+    let mut app = start_with_engine(big, fake, tmp.path(), &[], None).await;
     let (u, question) = app.fake.private_text(530, "/sources");
     app.fake.wait_handled(u).await;
     let sent: Vec<Value> = app
