@@ -45,6 +45,19 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Drains the recorder's histogram samples every few seconds, so memory stays flat
+/// even if nothing scrapes `/metrics` for months. Abort the task to stop it.
+pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
+    let handle = metrics_handle();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            handle.run_upkeep();
+        }
+    })
+}
+
 /// Publishes the size of the loaded corpus.
 pub fn record_corpus(corpus: &Corpus) {
     metrics_handle();

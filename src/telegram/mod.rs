@@ -132,6 +132,7 @@ pub async fn serve_on(
     let api = Api::new(token.expose_secret(), &settings.telegram)?;
     drop(token);
     crate::ops::record_corpus(engine.load().corpus());
+    let upkeep = crate::ops::spawn_upkeep();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let ops_task = listeners.ops.map(|listener| {
         let state = crate::ops::OpsState::new(engine.clone(), api.health.clone());
@@ -165,6 +166,7 @@ pub async fn serve_on(
     if let Some(task) = ops_task {
         let _ = task.await;
     }
+    upkeep.abort();
     result
 }
 

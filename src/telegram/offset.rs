@@ -101,13 +101,20 @@ impl OffsetFile {
         }
     }
 
-    /// Writes atomically: a sibling file, fsync, rename over the old one.
+    /// Writes atomically: a sibling file, fsync, rename over the old one, then
+    /// (best effort) fsync the directory so the rename survives a power cut.
     pub fn save(&self, offset: u32) -> std::io::Result<()> {
         let tmp = self.path.with_extension("tmp");
         let mut file = std::fs::File::create(&tmp)?;
         writeln!(file, "{offset}")?;
         file.sync_all()?;
-        std::fs::rename(&tmp, &self.path)
+        std::fs::rename(&tmp, &self.path)?;
+        if let Some(dir) = self.path.parent()
+            && let Ok(d) = std::fs::File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
 }
 
