@@ -64,8 +64,10 @@ async fn load_2000_questions_from_100_chats() {
         let chat = 10_000 + (i as i64 % CHATS);
         let (update, msg) = fake.private_text(chat, QUESTIONS[i % QUESTIONS.len()]);
         asked.push((update, msg["message_id"].as_i64().unwrap_or_default()));
-        if rate > 0 && (i + 1) % 20 == 0 {
-            tokio::time::sleep(Duration::from_millis(20_000 / rate)).await;
+        if rate > 0 {
+            // An even schedule (not bursts): question i is due at i / rate seconds.
+            let due = started + Duration::from_micros((i as u64 + 1) * 1_000_000 / rate);
+            tokio::time::sleep_until(due.into()).await;
         }
     }
     let pushed = started.elapsed();
