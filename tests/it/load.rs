@@ -64,9 +64,9 @@ async fn load_2000_questions_from_100_chats() {
         let chat = 10_000 + (i as i64 % CHATS);
         let (update, msg) = fake.private_text(chat, QUESTIONS[i % QUESTIONS.len()]);
         asked.push((update, msg["message_id"].as_i64().unwrap_or_default()));
-        if rate > 0 {
-            // An even schedule (not bursts): question i is due at i / rate seconds.
-            let due = started + Duration::from_micros((i as u64 + 1) * 1_000_000 / rate);
+        // An even schedule (not bursts): question i is due at i / rate seconds.
+        if let Some(micros) = ((i as u64 + 1) * 1_000_000).checked_div(rate) {
+            let due = started + Duration::from_micros(micros);
             tokio::time::sleep_until(due.into()).await;
         }
     }
