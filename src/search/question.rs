@@ -211,6 +211,8 @@ fn kind_of(lower: &str) -> Kind {
     let has = |w: &str| words.contains(&w);
     let phrase = |p: &str| lower.contains(p);
     if has("when")
+        || has("date")
+        || has("dates")
         || phrase("what date")
         || phrase("what day")
         || phrase("which date")

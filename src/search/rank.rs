@@ -204,6 +204,22 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The numbered paragraph a bullet stands under: "4" for "4·1".
+    fn parent(&self, at: ParagraphRef) -> Option<ParagraphRef> {
+        let paragraphs = &self.corpus.releases().get(at.release as usize)?.paragraphs;
+        let (head, _) = paragraphs
+            .get(at.paragraph as usize)?
+            .number
+            .split_once('·')?;
+        let index = paragraphs[..at.paragraph as usize]
+            .iter()
+            .rposition(|p| p.number == head)?;
+        Some(ParagraphRef {
+            release: at.release,
+            paragraph: index as u32,
+        })
+    }
+
     fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
         let pid = self.first_pid[at.release as usize] as usize + at.paragraph as usize;
         let text =
@@ -238,7 +254,10 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             let release = &releases[hit.at.release as usize];
             let para = cx.paragraph(hit.at);
             let fact = &cx.releases[hit.at.release as usize];
-            let (coverage, text_coverage, gap) = coverage(w, &para.stems, &fact.meta);
+            let parent = cx
+                .parent(hit.at)
+                .map_or(&[][..], |p| &cx.paragraph(p).stems[..]);
+            let (coverage, text_coverage, gap) = coverage(w, &para.stems, &fact.meta, parent);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
@@ -291,15 +310,20 @@ fn prefer_newest(ranked: &mut [Ranked]) {
 const LATEST_MIN_COVERAGE: f32 = 0.6;
 
 /// (coverage, text coverage, largest missing share): how much of the question the
-/// paragraph (with its release's title and meeting) covers, how much its text alone
-/// covers, and the weight share of the most important concept it lacks.
-fn coverage(w: &Weights, stems: &[StemId], meta: &[StemId]) -> (f32, f32, f32) {
+/// paragraph covers — with its context: its release's title and meeting, and for a
+/// bullet the numbered paragraph it stands under ("(Indonesia) …" above "ㅇ Both
+/// ministers agreed …") — how much its text alone covers, and the weight share of the
+/// most important concept it lacks.
+fn coverage(w: &Weights, stems: &[StemId], meta: &[StemId], parent: &[StemId]) -> (f32, f32, f32) {
     let (mut all, mut text, mut gap) = (0.0, 0.0, 0.0f32);
     for ((variants, weight), known) in w.ids.iter().zip(&w.weight).zip(&w.known) {
         if variants.iter().any(|v| contains(stems, v)) {
             all += weight;
             text += weight;
-        } else if variants.iter().any(|v| contains(meta, v)) {
+        } else if variants
+            .iter()
+            .any(|v| contains(meta, v) || contains(parent, v))
+        {
             all += 0.5 * weight;
         } else if *known {
             // A word no release uses is likely a paraphrase; coverage accounts for it.
