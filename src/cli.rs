@@ -76,6 +76,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the Telegram bot (see docs/run-the-bot.md). Corpus and synonyms come from
+    /// the settings (corpus.dir, corpus.synonyms), not from --corpus.
+    Serve(SettingsArgs),
+    /// Print the effective settings (secrets redacted) and where each one came from.
+    Config(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+struct SettingsArgs {
+    /// A settings file layered over the built-in config/default.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +169,11 @@ impl From<anyhow::Error> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Serve(a) => return attache::telegram::run_serve(a.config.as_deref()),
+        Command::Config(a) => return attache::config::run_config(a.config.as_deref()),
+        _ => {}
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `attache ask … | head` closes the pipe early: that is not an error.
@@ -183,6 +200,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Import(args) => import(&cli.common, &args),
         Command::Index => index(&cli.common),
         Command::Report { since, top, json } => report(&cli.common, since, top, json),
+        Command::Serve(_) | Command::Config(_) => Ok(()),
     }
 }
 

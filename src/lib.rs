@@ -17,3 +17,9 @@ pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
 pub mod search;
 pub use engine::{DEFAULT_TOP, Engine, Error, Loaded, Options};
+
+// Front ends: settings, logging, the Telegram daemon and its ops listener.
+pub mod config;
+pub mod ops;
+pub mod telegram;
+pub mod telemetry;

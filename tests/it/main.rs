@@ -6,3 +6,6 @@ mod cli;
 mod corpus_files;
 mod deploy;
 mod dev_set;
+mod fake_telegram;
+mod load;
+mod telegram;
