@@ -40,6 +40,8 @@ pub struct Settings {
 pub struct CorpusSettings {
     pub dir: PathBuf,
     pub synonyms: Option<PathBuf>,
+    /// Reload when a file in `dir` changes (SIGHUP and `POST /admin/reload` always do).
+    pub watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -77,6 +79,10 @@ pub struct TelegramSettings {
 #[serde(deny_unknown_fields)]
 pub struct OpsSettings {
     pub listen: SocketAddr,
+    /// Bearer token for `POST /admin/reload`; without it only loopback peers may
+    /// reload. A secret: environment only, like the bot token.
+    #[serde(default, serialize_with = "redacted")]
+    pub admin_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -91,6 +97,10 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub format: LogFormat,
     pub level: String,
+    /// Keep the question log (`data_dir/attache.db`) for `attache report`.
+    pub questions: bool,
+    /// Days a logged question is kept.
+    pub retention_days: u32,
 }
 
 /// Serializes a secret as `[redacted]` (or nothing when unset).
@@ -180,6 +190,16 @@ impl Settings {
         if t.max_question_chars == 0 {
             return Err(invalid("telegram.max_question_chars", "must be at least 1"));
         }
+        if self.log.retention_days == 0 {
+            return Err(invalid("log.retention_days", "must be at least 1"));
+        }
+        let admin = self.ops.admin_token.as_ref().map(|s| s.expose_secret());
+        if admin.is_some_and(|a| !valid_admin_token(a)) {
+            return Err(invalid(
+                "ops.admin_token",
+                "must be 16-256 visible ASCII characters (no spaces)",
+            ));
+        }
         if t.mode == Mode::Webhook {
             if url::Url::parse(&t.public_url).is_err() {
                 return Err(invalid(
@@ -232,6 +252,11 @@ fn valid_secret_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Long enough not to be guessed, and sendable in an `Authorization` header.
+fn valid_admin_token(s: &str) -> bool {
+    (16..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn build(sources: &Sources) -> Result<Config, SettingsError> {
     let mut builder = Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
     if let Some(path) = &sources.file {
@@ -264,7 +289,7 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
 fn known_keys() -> Vec<String> {
     let mut keys = vec!["data_dir".to_string()];
     let sections: [(&str, &[&str]); 4] = [
-        ("corpus", &["dir", "synonyms"]),
+        ("corpus", &["dir", "synonyms", "watch"]),
         (
             "telegram",
             &[
@@ -286,8 +311,8 @@ fn known_keys() -> Vec<String> {
                 "max_question_chars",
             ],
         ),
-        ("ops", &["listen"]),
-        ("log", &["format", "level"]),
+        ("ops", &["listen", "admin_token"]),
+        ("log", &["format", "level", "questions", "retention_days"]),
     ];
     for (section, names) in sections {
         keys.push(section.to_string());
@@ -374,18 +399,30 @@ fn check_keys(layers: &Layers) -> Result<(), SettingsError> {
     }
 }
 
-/// The token may only come from the environment (or `token_file`), never a file.
+/// Secrets may only come from the environment (or `token_file`), never a file.
 fn check_token_origin(layers: &Layers) -> Result<(), SettingsError> {
-    let key = "telegram.token";
-    match &layers.file {
-        Some((path, keys)) if keys.iter().any(|k| k == key) => Err(SettingsError::Invalid {
+    let secrets = [
+        (
+            "telegram.token",
+            "the bot token must not be written in a settings file; set \
+             ATTACHE__TELEGRAM__TOKEN or use telegram.token_file",
+        ),
+        (
+            "ops.admin_token",
+            "the admin token must not be written in a settings file; set \
+             ATTACHE__OPS__ADMIN_TOKEN",
+        ),
+    ];
+    let Some((path, keys)) = &layers.file else {
+        return Ok(());
+    };
+    match secrets.iter().find(|(key, _)| keys.iter().any(|k| k == key)) {
+        Some((key, message)) => Err(SettingsError::Invalid {
             key: key.to_string(),
             origin: path.clone(),
-            message: "the bot token must not be written in a settings file; set \
-                      ATTACHE__TELEGRAM__TOKEN or use telegram.token_file"
-                .to_string(),
+            message: message.to_string(),
         }),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 

@@ -37,6 +37,8 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
         let settings = attache::config::LogSettings {
             format: attache::config::LogFormat::Json,
             level: "debug,hyper=info,tantivy=info".to_string(),
+            questions: true,
+            retention_days: 90,
         };
         let make = move || CaptureWriter(writer.clone());
         attache::telemetry::install(attache::telemetry::subscriber(&settings, false, make));
@@ -1052,14 +1054,15 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
     let mut child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
     let (u1, q1) = fake.private_text(520, QUESTION);
     fake.wait_handled(u1).await;
-    // Wait until the offset past q1 is on disk.
-    let offset_file = tmp.path().join(attache::telegram::offset::FILE_NAME);
+    // Wait until the offset past q1 is on disk (in attache.db's state table).
+    let db = tmp.path().join(attache::telegram::journal::FILE_NAME);
     for _ in 0..600 {
-        let saved: u32 = std::fs::read_to_string(&offset_file)
+        let saved = attache::qlog::QuestionLog::open(&db)
             .ok()
-            .and_then(|s| s.trim().parse().ok())
+            .and_then(|log| log.state(attache::telegram::offset::STATE_KEY).ok())
+            .flatten()
             .unwrap_or(0);
-        if saved > u1 {
+        if saved > i64::from(u1) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
