@@ -22,6 +22,12 @@ pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
 const ENV_PREFIX: &str = "ATTACHE";
 const ENV_SEPARATOR: &str = "__";
+/// Variables holding secrets: taken verbatim, never parsed as numbers or booleans.
+const SECRET_VARS: [&str; 3] = [
+    "ATTACHE__TELEGRAM__TOKEN",
+    "ATTACHE__TELEGRAM__SECRET_TOKEN",
+    "ATTACHE__OPS__ADMIN_TOKEN",
+];
 /// teloxide's conventional variable, accepted as a fallback for the token.
 pub const TELOXIDE_TOKEN: &str = "TELOXIDE_TOKEN";
 
@@ -271,7 +277,7 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
     let attache_vars: HashMap<String, String> = sources
         .env
         .iter()
-        .filter(|(k, _)| k.starts_with("ATTACHE__"))
+        .filter(|(k, _)| k.starts_with("ATTACHE__") && !SECRET_VARS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let env = Environment::with_prefix(ENV_PREFIX)
@@ -279,8 +285,16 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
         .separator(ENV_SEPARATOR)
         .try_parsing(true)
         .source(Some(attache_vars));
+    let mut builder = builder.add_source(env);
+    // Secrets stay strings: parsing would turn an all-digit one into a number.
+    for var in SECRET_VARS {
+        if let (Some(value), Some(key)) = (sources.env.get(var), env_key(var)) {
+            builder = builder
+                .set_override(key, value.as_str())
+                .map_err(|e| SettingsError::Load(e.to_string()))?;
+        }
+    }
     builder
-        .add_source(env)
         .build()
         .map_err(|e| SettingsError::Load(e.to_string()))
 }
@@ -416,7 +430,10 @@ fn check_token_origin(layers: &Layers) -> Result<(), SettingsError> {
     let Some((path, keys)) = &layers.file else {
         return Ok(());
     };
-    match secrets.iter().find(|(key, _)| keys.iter().any(|k| k == key)) {
+    match secrets
+        .iter()
+        .find(|(key, _)| keys.iter().any(|k| k == key))
+    {
         Some((key, message)) => Err(SettingsError::Invalid {
             key: key.to_string(),
             origin: path.clone(),
@@ -603,6 +620,51 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(msg.contains("telegram.secret_token"), "{msg}");
+    }
+
+    #[test]
+    fn operations_settings_have_defaults_and_checks() {
+        let s = Settings::load(&Sources::default()).expect("defaults load");
+        assert!(s.log.questions && s.corpus.watch);
+        assert_eq!(s.log.retention_days, 90);
+        assert!(s.ops.admin_token.is_none());
+        let msg = Settings::load(&env(&[("ATTACHE__LOG__RETENTION_DAYS", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("log.retention_days") && msg.contains("ATTACHE__LOG__RETENTION_DAYS"),
+            "{msg}"
+        );
+        let msg = Settings::load(&env(&[("ATTACHE__OPS__ADMIN_TOKEN", "short")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("ops.admin_token") && !msg.contains("short"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn admin_token_comes_from_the_environment_only_and_is_redacted() {
+        let admin = "0123456789012345678901";
+        let s = Settings::load(&env(&[("ATTACHE__OPS__ADMIN_TOKEN", admin)])).expect("loads");
+        let token = s.ops.admin_token.as_ref().expect("set");
+        assert_eq!(token.expose_secret(), admin, "digits stay a string");
+        assert!(!s.redacted_toml().contains(admin));
+        assert!(!format!("{s:?}").contains(admin));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ops.toml");
+        std::fs::write(&path, format!("[ops]\nadmin_token = \"{admin}x\"\n")).expect("write");
+        let sources = Sources {
+            file: Some(path),
+            env: HashMap::new(),
+        };
+        let msg = Settings::load(&sources).unwrap_err().to_string();
+        assert!(
+            msg.contains("ops.admin_token") && msg.contains("ops.toml"),
+            "{msg}"
+        );
+        assert!(!msg.contains(admin), "{msg}");
     }
 
     #[test]

@@ -158,7 +158,10 @@ async fn admin_reload(
         return refused;
     }
     let Some(reloader) = &state.reloader else {
-        return reply(StatusCode::NOT_FOUND, json!({"result": "error", "error": "reload is not enabled"}));
+        return reply(
+            StatusCode::NOT_FOUND,
+            json!({"result": "error", "error": "reload is not enabled"}),
+        );
     };
     match reloader.reload(reload::Trigger::Http).await {
         Ok(done) => reply(
@@ -184,9 +187,11 @@ fn allowed(state: &OpsState, peer: SocketAddr, headers: &HeaderMap) -> Result<()
         Some(token) => {
             let given = headers
                 .get(header::AUTHORIZATION)
-                .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
-                .unwrap_or_default();
-            if same(given, token.expose_secret().as_bytes()) {
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or("", |(_, t)| t.trim());
+            if same(given.as_bytes(), token.expose_secret().as_bytes()) {
                 Ok(())
             } else {
                 metrics::counter!("attache_admin_rejected_total").increment(1);
@@ -212,4 +217,60 @@ fn allowed(state: &OpsState, peer: SocketAddr, headers: &HeaderMap) -> Result<()
 /// Constant-time comparison, so the token cannot be guessed byte by byte.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(token: Option<&str>) -> OpsState {
+        let engine = crate::telegram::shared(Arc::new(
+            crate::Engine::new(crate::Corpus::new(Vec::new()), None).expect("empty engine"),
+        ));
+        let mut state = OpsState::new(engine, Arc::new(Health::default()));
+        state.admin_token = token.map(|t| Arc::new(SecretString::from(t.to_string())));
+        state
+    }
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        let value = format!("Bearer {token}").parse().expect("header value");
+        h.insert(header::AUTHORIZATION, value);
+        h
+    }
+
+    fn status(r: Result<(), Reply>) -> u16 {
+        r.map_or_else(|(s, _)| s.as_u16(), |()| 200)
+    }
+
+    #[test]
+    fn without_a_token_only_loopback_may_reload() {
+        let s = state(None);
+        let none = HeaderMap::new();
+        for peer in ["127.0.0.1:5000", "[::1]:5000", "[::ffff:127.0.0.1]:5000"] {
+            let peer = peer.parse().expect("addr");
+            assert_eq!(status(allowed(&s, peer, &none)), 200, "{peer}");
+        }
+        let far = "10.1.2.3:5000".parse().expect("addr");
+        assert_eq!(status(allowed(&s, far, &none)), 403);
+    }
+
+    #[test]
+    fn with_a_token_everyone_needs_it() {
+        let token = "a-long-enough-admin-token";
+        let s = state(Some(token));
+        let local = "127.0.0.1:5000".parse().expect("addr");
+        let far = "10.1.2.3:5000".parse().expect("addr");
+        assert_eq!(status(allowed(&s, local, &HeaderMap::new())), 401);
+        assert_eq!(status(allowed(&s, local, &bearer("wrong"))), 401);
+        assert_eq!(status(allowed(&s, far, &bearer(token))), 200);
+        let mut lower = HeaderMap::new();
+        let value = format!("bearer {token}").parse().expect("header value");
+        lower.insert(header::AUTHORIZATION, value);
+        assert_eq!(
+            status(allowed(&s, local, &lower)),
+            200,
+            "the scheme is case-insensitive"
+        );
+    }
 }

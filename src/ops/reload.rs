@@ -102,7 +102,7 @@ impl Reloader {
             Ok(built) => built,
             Err(e) => {
                 metrics::counter!("attache_reload_total", "result" => "error").increment(1);
-                tracing::error!(trigger = trigger.name(), error = %e, "corpus reload failed; the previous corpus keeps serving");
+                tracing::error!(trigger = trigger.name(), dir = %self.corpus_dir.display(), error = %e, "corpus reload failed; the previous corpus keeps serving");
                 return Err(e);
             }
         };
@@ -118,6 +118,7 @@ impl Reloader {
         metrics::counter!("attache_reload_total", "result" => "ok").increment(1);
         tracing::info!(
             trigger = trigger.name(),
+            dir = %self.corpus_dir.display(),
             releases = done.releases,
             paragraphs = done.paragraphs,
             skipped,
@@ -281,9 +282,15 @@ mod tests {
         let md = dir.join("new.md");
         let create = EventKind::Create(CreateKind::File);
         assert!(relevant(&event(create, &md), &dir));
-        assert!(relevant(&event(EventKind::Modify(ModifyKind::Any), &dir), &dir));
+        assert!(relevant(
+            &event(EventKind::Modify(ModifyKind::Any), &dir),
+            &dir
+        ));
         assert!(!relevant(&event(create, &dir.join(".new.md.swp")), &dir));
-        assert!(!relevant(&event(create, &tmp.path().join("other.md")), &dir));
+        assert!(!relevant(
+            &event(create, &tmp.path().join("other.md")),
+            &dir
+        ));
         assert!(!relevant(
             &event(EventKind::Access(AccessKind::Any), &md),
             &dir

@@ -75,7 +75,8 @@ impl Action {
 /// A question-log row id: 1-16 lower-case hex digits, positive.
 fn row_id(s: &str) -> Option<i64> {
     let digits = (1..=16).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if !digits {
         return None;
     }

@@ -203,7 +203,11 @@ struct Trouble {
 }
 
 impl Trouble {
-    fn check<T>(&mut self, op: &'static str, result: Result<T, crate::qlog::LogError>) -> Option<T> {
+    fn check<T>(
+        &mut self,
+        op: &'static str,
+        result: Result<T, crate::qlog::LogError>,
+    ) -> Option<T> {
         match result {
             Ok(v) => {
                 if std::mem::take(&mut self.warned) {

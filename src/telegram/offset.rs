@@ -15,8 +15,8 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::journal::Journal;
 
@@ -141,6 +141,9 @@ pub struct OffsetStore {
     file: OffsetFile,
     journal: Arc<Journal>,
     fell_back: Arc<AtomicBool>,
+    /// The highest offset saved, held while saving: saves run one at a time, and
+    /// one that comes late with an older offset is skipped (never moves back).
+    saved: Arc<Mutex<u32>>,
 }
 
 impl OffsetStore {
@@ -149,6 +152,7 @@ impl OffsetStore {
             file: OffsetFile::new(data_dir),
             journal,
             fell_back: Arc::default(),
+            saved: Arc::default(),
         }
     }
 
@@ -170,12 +174,17 @@ impl OffsetStore {
         if self.file.exists() {
             match self.journal.set_state(STATE_KEY, i64::from(offset)) {
                 Ok(()) => {
-                    tracing::info!(offset, "polling offset moved from {FILE_NAME} into the database");
+                    tracing::info!(
+                        offset,
+                        "polling offset moved from {FILE_NAME} into the database"
+                    );
                     if let Err(e) = self.file.remove() {
                         tracing::warn!(error = %e, "cannot remove the old offset file");
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot move the polling offset into the database"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot move the polling offset into the database")
+                }
             }
         }
         Ok(offset)
@@ -183,6 +192,16 @@ impl OffsetStore {
 
     /// Saves the committed offset (blocking): the database, else the file.
     pub fn save(&self, offset: u32) -> std::io::Result<()> {
+        let mut saved = self.saved.lock().unwrap_or_else(PoisonError::into_inner);
+        if offset < *saved {
+            return Ok(());
+        }
+        self.write(offset)?;
+        *saved = offset;
+        Ok(())
+    }
+
+    fn write(&self, offset: u32) -> std::io::Result<()> {
         if self.journal.is_open() {
             match self.journal.set_state(STATE_KEY, i64::from(offset)) {
                 Ok(()) => return Ok(()),
@@ -250,7 +269,12 @@ mod tests {
         store.save(80).expect("save");
         j.close();
         let j = journal(dir.path());
-        assert_eq!(OffsetStore::new(dir.path(), j.clone()).load().expect("load"), 80);
+        assert_eq!(
+            OffsetStore::new(dir.path(), j.clone())
+                .load()
+                .expect("load"),
+            80
+        );
         j.close();
     }
 
@@ -264,7 +288,12 @@ mod tests {
         // Once the database works again, the higher offset (the file's) wins.
         let j = journal(dir.path());
         j.set_state(STATE_KEY, 3).expect("older value");
-        assert_eq!(OffsetStore::new(dir.path(), j.clone()).load().expect("load"), 9);
+        assert_eq!(
+            OffsetStore::new(dir.path(), j.clone())
+                .load()
+                .expect("load"),
+            9
+        );
         j.close();
     }
 }
