@@ -5,6 +5,8 @@
 //! the public. Metrics are recorded with the `metrics` facade wherever they happen;
 //! this module installs the Prometheus recorder once per process and renders it.
 
+pub mod check;
+
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
