@@ -28,9 +28,9 @@ struct Cli {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// The corpus directory (one Markdown file per release).
-    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
-    corpus: PathBuf,
+    /// The corpus directory (one Markdown file per release) [default: corpus].
+    #[arg(long, global = true, value_name = "DIR")]
+    corpus: Option<PathBuf>,
     /// The synonyms file (default: config/synonyms.toml when present, else built-in).
     #[arg(long, global = true, value_name = "FILE")]
     synonyms: Option<PathBuf>,
@@ -38,6 +38,12 @@ struct Common {
     /// the corpus changes). Without it the index is built in memory at start.
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+}
+
+impl Common {
+    fn corpus_dir(&self) -> &Path {
+        self.corpus.as_deref().unwrap_or(Path::new("corpus"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,11 +82,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the Telegram bot (see docs/run-the-bot.md). Corpus and synonyms come from
-    /// the settings (corpus.dir, corpus.synonyms), not from --corpus.
+    /// Run the Telegram bot (see docs/operating.md). Corpus, synonyms and data
+    /// directory come from the settings (corpus.dir, corpus.synonyms, data_dir).
     Serve(SettingsArgs),
     /// Print the effective settings (secrets redacted) and where each one came from.
     Config(SettingsArgs),
+    /// Load settings and corpus as `serve` would, without contacting Telegram; exit 0
+    /// only if `serve` would start.
+    Check(SettingsArgs),
+    /// Ask the running daemon's /healthz (for container health checks); exit 0 or 1.
+    Healthcheck(SettingsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -169,9 +180,17 @@ impl From<anyhow::Error> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(f) = settings_flags_misused(&cli) {
+        eprintln!("attache: {:#}", f.error);
+        return ExitCode::from(f.code);
+    }
     match &cli.command {
         Command::Serve(a) => return attache::telegram::run_serve(a.config.as_deref()),
         Command::Config(a) => return attache::config::run_config(a.config.as_deref()),
+        Command::Check(a) => return attache::ops::check::run_check(a.config.as_deref()),
+        Command::Healthcheck(a) => {
+            return attache::ops::check::run_healthcheck(a.config.as_deref());
+        }
         _ => {}
     }
     match run(cli) {
@@ -183,6 +202,38 @@ pub fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// `serve` and its companions read corpus, synonyms and data directory from the
+/// settings; a command-line flag that would be ignored is refused instead.
+fn settings_flags_misused(cli: &Cli) -> Option<Failure> {
+    let settings_command = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Config(_) | Command::Check(_) | Command::Healthcheck(_)
+    );
+    let given = [
+        (
+            cli.common.corpus.is_some(),
+            "--corpus",
+            "corpus.dir (ATTACHE__CORPUS__DIR)",
+        ),
+        (
+            cli.common.synonyms.is_some(),
+            "--synonyms",
+            "corpus.synonyms (ATTACHE__CORPUS__SYNONYMS)",
+        ),
+        (
+            cli.common.data_dir.is_some(),
+            "--data-dir",
+            "data_dir (ATTACHE__DATA_DIR)",
+        ),
+    ];
+    let (_, flag, key) = given
+        .into_iter()
+        .find(|(set, _, _)| *set && settings_command)?;
+    Some(usage(anyhow::anyhow!(
+        "{flag} does not apply here: set {key} in --config FILE or the environment"
+    )))
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -200,7 +251,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Import(args) => import(&cli.common, &args),
         Command::Index => index(&cli.common),
         Command::Report { since, top, json } => report(&cli.common, since, top, json),
-        Command::Serve(_) | Command::Config(_) => Ok(()),
+        Command::Serve(_) | Command::Config(_) | Command::Check(_) | Command::Healthcheck(_) => {
+            Ok(())
+        }
     }
 }
 
@@ -225,10 +278,10 @@ fn engine(common: &Common) -> Result<Engine, Failure> {
 }
 
 fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Failure> {
-    if !common.corpus.is_dir() {
+    if !common.corpus_dir().is_dir() {
         let msg = anyhow::anyhow!(
             "corpus directory {} not found (give one with --corpus DIR)",
-            common.corpus.display()
+            common.corpus_dir().display()
         );
         return Err(usage(msg));
     }
@@ -238,7 +291,7 @@ fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Fai
         .as_deref()
         .or(default.exists().then_some(default));
     let opts = Options {
-        corpus_dir: &common.corpus,
+        corpus_dir: common.corpus_dir(),
         synonyms,
         data_dir,
     };
@@ -475,10 +528,10 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
             "--date, --url, --title and --id describe one release: import the files one at a time"
         )));
     }
-    if !common.corpus.is_dir() {
+    if !common.corpus_dir().is_dir() {
         return Err(usage(anyhow::anyhow!(
             "corpus directory {} not found",
-            common.corpus.display()
+            common.corpus_dir().display()
         )));
     }
     let opts = ImportOptions {
@@ -510,7 +563,7 @@ fn import_one(
     let text = String::from_utf8(bytes)
         .map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
     let imported = import_page(&text, opts).map_err(|e| usage(anyhow::anyhow!("{name}: {e}")))?;
-    let target = common.corpus.join(imported.file_name());
+    let target = common.corpus_dir().join(imported.file_name());
     if target.exists() && !force {
         return Err(usage(anyhow::anyhow!(
             "{} already exists (use --force to replace it)",

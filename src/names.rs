@@ -76,7 +76,7 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi".
         let after_title = bare
             .iter()
-            .rposition(|w| TITLES.contains(w) || NOT_NAMES.contains(w))
+            .rposition(|w| TITLES.contains(w) || not_a_name(w))
             .map_or(0, |t| t + 1);
         let from = after_title
             + bare[after_title..]
@@ -89,7 +89,7 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
             PARTICLES.contains(w)
                 || !w.contains(['(', '“', '"', '’', '\''])
                     && !w.chars().all(|c| c.is_uppercase())
-                    && !NOT_NAMES.contains(w)
+                    && !not_a_name(w)
                     && !TITLES.contains(w)
         });
         let titled = has_title_near(&words, i, run.len());
@@ -134,7 +134,8 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
     around.chain(inside).any(|w| person_titles.contains(&w))
 }
 
-/// Capitalised words that belong to names of meetings and bodies, not of people.
+/// Capitalised words that belong to names of meetings and bodies, not of people
+/// (months, checked apart, neither).
 const NOT_NAMES: &[&str] = &[
     "On",
     "In",
@@ -146,18 +147,6 @@ const NOT_NAMES: &[&str] = &[
     "For",
     "As",
     "By",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Organization",
     "Trade",
     "Policy",
@@ -226,6 +215,10 @@ const NOT_NAMES: &[&str] = &[
     "Nations",
     "Region",
 ];
+
+fn not_a_name(w: &str) -> bool {
+    NOT_NAMES.contains(&w) || (w.len() >= 3 && crate::corpus::Date::month_from_name(w).is_some())
+}
 
 const PARTICLES: &[&str] = &["bin", "binti", "van", "von", "de", "da", "del", "al"];
 

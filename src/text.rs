@@ -347,10 +347,9 @@ fn word_ordinal(w: &str) -> Option<u32> {
         if let Some(unit) = w
             .strip_prefix(tens)
             .map(|r| r.trim_start_matches(['-', ' ']))
+            && let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == unit)
         {
-            if let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == unit) {
-                return Some(value + i as u32);
-            }
+            return Some(value + i as u32);
         }
     }
     None

@@ -55,28 +55,8 @@ fn when(release: &Release, snippet: &str) -> Option<String> {
     })
 }
 
-/// Words that start a capitalised run but are not a place.
-const NOT_PLACES: &[&str] = &[
-    "the",
-    "The",
-    "ASEAN",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Korea",
-    "ROK",
-    "In",
-    "Meeting",
-];
+/// Words that start a capitalised run but are not a place (months aside).
+const NOT_PLACES: &[&str] = &["the", "The", "ASEAN", "Korea", "ROK", "In", "Meeting"];
 
 /// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26".
 fn place(q: &Question, snippet: &str) -> Option<String> {
@@ -86,7 +66,8 @@ fn place(q: &Question, snippet: &str) -> Option<String> {
         let run = capitalised_run(after, true);
         let first = run.split([' ', ',']).next().unwrap_or("");
         let asked = q.concepts.iter().any(|c| c.asked == first);
-        if !run.is_empty() && !NOT_PLACES.contains(&first) && !asked {
+        let month = crate::corpus::Date::month_from_name(first).is_some();
+        if !run.is_empty() && !NOT_PLACES.contains(&first) && !month && !asked {
             return Some(run.to_string());
         }
         rest = after;

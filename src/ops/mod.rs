@@ -4,9 +4,11 @@
 //!
 //! Loopback by default: these endpoints say how the bot is used, which is not for
 //! the public. Reloading changes what the bot says, so it needs more: the configured
-//! bearer token (`ops.admin_token`), or — when none is set — a loopback peer. Metrics are recorded with the `metrics` facade wherever they happen;
-//! this module installs the Prometheus recorder once per process and renders it.
+//! bearer token (`ops.admin_token`), or — when none is set — a loopback peer.
+//! Metrics are recorded with the `metrics` facade wherever they happen; this module
+//! installs the Prometheus recorder once per process and renders it.
 
+pub mod check;
 pub mod reload;
 
 use std::future::Future;
