@@ -70,6 +70,10 @@ pub struct Reloader {
 
 impl Reloader {
     pub fn new(engine: SharedEngine, settings: &Settings) -> Arc<Reloader> {
+        // Both series exist from the start, so `increase(...)` alerts see the first one.
+        for result in ["ok", "error"] {
+            metrics::counter!("attache_reload_total", "result" => result).increment(0);
+        }
         Arc::new(Reloader {
             engine,
             corpus_dir: settings.corpus.dir.clone(),
