@@ -279,6 +279,15 @@ mod tests {
     }
 
     #[test]
+    fn a_late_save_of_an_older_offset_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = OffsetStore::new(dir.path(), Arc::new(Journal::off()));
+        store.save(12).expect("save");
+        store.clone().save(11).expect("skipped");
+        assert_eq!(store.load().expect("load"), 12);
+    }
+
+    #[test]
     fn without_a_database_the_file_keeps_the_offset() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = OffsetStore::new(dir.path(), Arc::new(Journal::off()));

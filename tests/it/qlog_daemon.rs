@@ -73,10 +73,11 @@ async fn questions_and_feedback_reach_the_log_and_attache_report() {
     let parts: Vec<&str> = down.split(':').collect();
     assert_eq!(parts.len(), 4, "the button carries the row id: {down}");
     assert!(down.len() <= 64);
-    // Forged buttons: another row's id, or a hash that is not this question's.
-    press(&app, 701, &bot_msg, &format!("f:d:{}:{}", parts[2], "ff")).await;
-    press(&app, 701, &bot_msg, &format!("f:d:00000001:{}", parts[3])).await;
     press(&app, 701, &bot_msg, &down).await;
+    // Forged 👍 after it: a row that does not exist, or a hash that is not this
+    // question's. Neither may change the stored vote.
+    press(&app, 701, &bot_msg, &format!("f:u:{}:{}", parts[2], "ff")).await;
+    press(&app, 701, &bot_msg, &format!("f:u:00000001:{}", parts[3])).await;
     ask_private(&app, 702, UNANSWERABLE).await;
     ask_private(&app, 702, "what is the RECIPE for kimchi stew").await;
     app.stop().await.expect("clean stop");
