@@ -207,6 +207,12 @@ impl Settings {
             ));
         }
         if t.mode == Mode::Webhook {
+            if t.webhook_listen.port() == 0 {
+                return Err(invalid(
+                    "telegram.webhook_listen",
+                    "webhook mode needs a fixed port for the reverse proxy to forward to",
+                ));
+            }
             if url::Url::parse(&t.public_url).is_err() {
                 return Err(invalid(
                     "telegram.public_url",
@@ -620,6 +626,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(msg.contains("telegram.secret_token"), "{msg}");
+        let msg = Settings::load(&env(&[
+            ("ATTACHE__TELEGRAM__MODE", "webhook"),
+            ("ATTACHE__TELEGRAM__WEBHOOK_LISTEN", "127.0.0.1:0"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            msg.contains("telegram.webhook_listen")
+                && msg.contains("ATTACHE__TELEGRAM__WEBHOOK_LISTEN"),
+            "{msg}"
+        );
     }
 
     #[test]
