@@ -5,3 +5,4 @@ mod architecture;
 mod cli;
 mod corpus_files;
 mod dev_set;
+mod scale;
