@@ -26,12 +26,12 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use attache::Engine;
 use attache::answer::{self, Evidence};
 use attache::corpus::{Corpus, load_dir};
 use attache::eval::{self, Case};
 use attache::search::rank::{self, Ranked, ReleaseFacts, Weights};
 use attache::search::{Index, Question, Synonyms, analyzer, question};
-use attache::Engine;
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -114,7 +114,11 @@ impl Baseline {
             .unwrap_or_default();
         top.into_iter()
             .filter_map(|(_, addr)| searcher.doc::<TantivyDocument>(addr).ok())
-            .filter_map(|d| d.get_first(self.text).and_then(|v| v.as_str()).map(String::from))
+            .filter_map(|d| {
+                d.get_first(self.text)
+                    .and_then(|v| v.as_str())
+                    .map(String::from)
+            })
             .collect()
     }
 }
@@ -150,7 +154,14 @@ impl Parts {
     fn rank(&self, q: &Question, w: &Weights) -> Vec<Ranked> {
         let limit = if q.latest { 200 } else { 40 };
         let hits = self.index.search(q, limit).unwrap_or_default();
-        rank::rerank(q, w, &hits, &self.corpus, &self.facts, self.index.analyzer())
+        rank::rerank(
+            q,
+            w,
+            &hits,
+            &self.corpus,
+            &self.facts,
+            self.index.analyzer(),
+        )
     }
 
     fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked]) -> attache::Answer {
@@ -168,7 +179,13 @@ impl Parts {
     }
 }
 
-fn answers(g: &mut BenchmarkGroup<'_, WallTime>, engine: &Engine, base: &Baseline, kind: &str, qs: &[String]) {
+fn answers(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    engine: &Engine,
+    base: &Baseline,
+    kind: &str,
+    qs: &[String],
+) {
     g.throughput(Throughput::Elements(qs.len() as u64));
     g.bench_function(format!("attache/{kind}"), |b| {
         b.iter(|| {
@@ -255,7 +272,12 @@ fn scale(name: &'static str, seeds: &Corpus, paragraphs: usize, syn: &Synonyms) 
     })
 }
 
-fn bench_scale(c: &mut Criterion, s: &Scale, kinds: &BTreeMap<String, Vec<String>>, syn: &Synonyms) -> Fallible<()> {
+fn bench_scale(
+    c: &mut Criterion,
+    s: &Scale,
+    kinds: &BTreeMap<String, Vec<String>>,
+    syn: &Synonyms,
+) -> Fallible<()> {
     let mut g = c.benchmark_group(s.name);
     if s.corpus.paragraph_count() > 50_000 {
         g.sample_size(20);
@@ -335,7 +357,9 @@ fn latency(s: &Scale, cases: &[Case], reps: usize) {
         s.corpus.paragraph_count(),
         reps
     );
-    println!("| kind | n | attaché median | attaché p99 | max | bm25 median (all) | bm25 p99 (all) |");
+    println!(
+        "| kind | n | attaché median | attaché p99 | max | bm25 median (all) | bm25 p99 (all) |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for (kind, mut ds) in per_kind {
         ds.sort();
@@ -375,7 +399,11 @@ fn main() -> Fallible<()> {
     let benching = std::env::args().any(|a| a == "--bench");
     if benching && std::env::var("ATTACHE_LATENCY").map_or(true, |v| v != "0") {
         for s in &scales {
-            let reps = if s.corpus.paragraph_count() > 50_000 { 20 } else { 100 };
+            let reps = if s.corpus.paragraph_count() > 50_000 {
+                20
+            } else {
+                100
+            };
             latency(s, &cases, reps);
         }
     }

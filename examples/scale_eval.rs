@@ -42,8 +42,17 @@ fn main() -> anyhow::Result<()> {
         .with_context(|| format!("reading {}", args.dev.display()))?;
     let cases = eval::parse_cases(&text)?;
     let loaded = attache::corpus::load_dir(&args.corpus)?;
-    anyhow::ensure!(!loaded.corpus.is_empty(), "no seed releases in {}", args.corpus.display());
-    let seeds: BTreeSet<String> = loaded.corpus.releases().iter().map(|r| r.id.clone()).collect();
+    anyhow::ensure!(
+        !loaded.corpus.is_empty(),
+        "no seed releases in {}",
+        args.corpus.display()
+    );
+    let seeds: BTreeSet<String> = loaded
+        .corpus
+        .releases()
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
     let a = analyzer::build();
     let synonyms = Synonyms::load(&args.synonyms, &a)?;
 

@@ -205,12 +205,46 @@ const KOREAN_SYLLABLES: &[&str] = &[
     "kyung", "dong", "hae", "won", "chul", "tae", "yeon", "bin", "gyu",
 ];
 const ASEAN_GIVEN: &[&str] = &[
-    "Arunee", "Bounkham", "Chanthol", "Dewi", "Farid", "Hadi", "Intan", "Kamal", "Linh", "Maung",
-    "Nurul", "Phonesavanh", "Rizal", "Sokha", "Thida", "Wirat", "Yusof", "Anh", "Siti", "Kyaw",
+    "Arunee",
+    "Bounkham",
+    "Chanthol",
+    "Dewi",
+    "Farid",
+    "Hadi",
+    "Intan",
+    "Kamal",
+    "Linh",
+    "Maung",
+    "Nurul",
+    "Phonesavanh",
+    "Rizal",
+    "Sokha",
+    "Thida",
+    "Wirat",
+    "Yusof",
+    "Anh",
+    "Siti",
+    "Kyaw",
 ];
 const ASEAN_FAMILY: &[&str] = &[
-    "Suwannarat", "Vongsay", "Sokhom", "Pratama", "Rahman", "Santos", "Nguyen", "Tran", "Aung",
-    "Ibrahim", "Phommachanh", "Wijaya", "Reyes", "Chanthavong", "Hamid", "Tan", "Lim", "Soe",
+    "Suwannarat",
+    "Vongsay",
+    "Sokhom",
+    "Pratama",
+    "Rahman",
+    "Santos",
+    "Nguyen",
+    "Tran",
+    "Aung",
+    "Ibrahim",
+    "Phommachanh",
+    "Wijaya",
+    "Reyes",
+    "Chanthavong",
+    "Hamid",
+    "Tan",
+    "Lim",
+    "Soe",
 ];
 
 fn korean_name(rng: &mut Rng) -> (String, String) {
@@ -250,6 +284,13 @@ pub fn replace_words(text: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// Applies whole-word replacements in order.
+fn apply(edits: &[(String, String)], text: &str) -> String {
+    edits
+        .iter()
+        .fold(text.to_string(), |t, (a, b)| replace_words(&t, a, b))
+}
+
 /// Replaces ordinals ("26th") and years ("2024") standing as words by placeholders.
 fn mark_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -276,7 +317,11 @@ fn mark_numbers(text: &str) -> String {
                 continue;
             }
             let digits = &text[at..chars.get(j).map_or(text.len(), |&(b, _)| b)];
-            if bounded && k == j && digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")) {
+            if bounded
+                && k == j
+                && digits.len() == 4
+                && (digits.starts_with("19") || digits.starts_with("20"))
+            {
                 out.push_str("{YEAR}");
                 i = j;
                 continue;
@@ -304,6 +349,197 @@ fn templatize(text: &str) -> String {
         t = replace_words(&t, city, "{CITY}");
     }
     mark_numbers(&t)
+}
+
+// ---------------------------------------------------------------------------------
+// Names: a run of capitalised words ("ASEAN-ROK Startup Policy Roadmap") or an acronym
+// ("AKCMM"). A name that only one seed release uses is that release's own programme
+// or body; the generator invents its own in its place (`{TERM}`), so the archive does
+// not repeat one release's names thousands of times. Names several releases share
+// ("Foreign Ministers", "Korean Peninsula") are the board's common vocabulary and stay.
+
+/// Capitalised words that start sentences rather than names.
+const NOT_NAMES: &[&str] = &[
+    "The",
+    "In",
+    "On",
+    "At",
+    "A",
+    "An",
+    "He",
+    "She",
+    "They",
+    "It",
+    "This",
+    "These",
+    "Both",
+    "Meanwhile",
+    "Lastly",
+    "Furthermore",
+    "Moreover",
+    "Additionally",
+    "During",
+    "Regarding",
+    "With",
+    "Building",
+    "Considering",
+    "Concerning",
+    "Secretary-General",
+    "Minister",
+    "Foreign",
+    "Deputy",
+    "Korea",
+    "Korean",
+    "ASEAN",
+    "ROK",
+    "ASEAN-ROK",
+    "Korea-ASEAN",
+];
+
+const CONNECTORS: &[&str] = &["of", "and", "for", "the", "on", "in"];
+
+fn core(token: &str) -> &str {
+    token.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+fn capitalised(token: &str) -> bool {
+    let c = core(token);
+    c.starts_with(|ch: char| ch.is_uppercase()) && !token.starts_with('{')
+}
+
+fn acronym(token: &str) -> bool {
+    let c = core(token);
+    c.len() >= 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) && !NOT_NAMES.contains(&c)
+}
+
+/// Maximal runs of capitalised words (with connectors inside), as token ranges, plus
+/// lone acronyms.
+fn name_runs(tokens: &[&str]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !capitalised(tokens[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        // A name ends at punctuation after a word ("Roadmap," or "(AKCMM),").
+        let open = |t: &str| t.ends_with(|c: char| c.is_alphanumeric() || c == '’' || c == '\'');
+        while j < tokens.len() && open(tokens[j - 1]) {
+            let t = tokens[j];
+            if t.starts_with(|c: char| !c.is_alphanumeric()) {
+                break;
+            }
+            if capitalised(t) {
+                j += 1;
+            } else if CONNECTORS.contains(&t) && tokens.get(j + 1).is_some_and(|n| capitalised(n)) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let names = (i..j)
+            .filter(|&k| !NOT_NAMES.contains(&core(tokens[k])))
+            .count();
+        if (j - i >= 2 && names >= 2) || (j - i == 1 && acronym(tokens[i])) {
+            out.push((i, j));
+        }
+        i = j;
+    }
+    out
+}
+
+fn name_key(tokens: &[&str]) -> String {
+    tokens.iter().map(|t| core(t)).collect::<Vec<_>>().join(" ")
+}
+
+/// Names that only one seed release uses.
+fn specific_names(seeds: &Corpus) -> BTreeSet<String> {
+    let mut users: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (r, release) in seeds.releases().iter().enumerate() {
+        for p in &release.paragraphs {
+            let t = templatize(&p.text);
+            let tokens: Vec<&str> = t.split_whitespace().collect();
+            for (a, b) in name_runs(&tokens) {
+                users.entry(name_key(&tokens[a..b])).or_default().insert(r);
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, rs)| rs.len() == 1)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The tokens with each release-specific name replaced by `{TERM}` (keeping the
+/// punctuation around it).
+fn generalise(tokens: &[&str], specific: &BTreeSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut at = 0;
+    for (a, b) in name_runs(tokens) {
+        if !specific.contains(&name_key(&tokens[a..b])) {
+            continue;
+        }
+        out.extend(tokens[at..a].iter().map(|t| t.to_string()));
+        let first = tokens[a];
+        let last = tokens[b - 1];
+        let lead = &first[..first.len()
+            - first
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .len()];
+        let tail = &last[last.trim_end_matches(|c: char| !c.is_alphanumeric()).len()..];
+        out.push(format!("{lead}{{TERM}}{tail}"));
+        at = b;
+    }
+    out.extend(tokens[at..].iter().map(|t| t.to_string()));
+    out
+}
+
+const TERM_A: &[&str] = &[
+    "Green",
+    "Blue",
+    "Digital",
+    "Ocean",
+    "Mekong",
+    "Youth",
+    "Smart",
+    "Resilient",
+    "Inclusive",
+    "Future",
+];
+const TERM_B: &[&str] = &[
+    "Growth",
+    "Connectivity",
+    "Skills",
+    "Energy",
+    "Health",
+    "Water",
+    "Heritage",
+    "Innovation",
+    "Talent",
+    "Trade",
+];
+const TERM_C: &[&str] = &[
+    "Initiative",
+    "Programme",
+    "Partnership",
+    "Fund",
+    "Roadmap",
+    "Framework",
+    "Network",
+    "Project",
+    "Forum",
+    "Platform",
+];
+
+fn invented_term(rng: &mut Rng) -> String {
+    format!(
+        "{} {} {}",
+        rng.pick(TERM_A),
+        rng.pick(TERM_B),
+        rng.pick(TERM_C)
+    )
 }
 
 // ---------------------------------------------------------------------------------
@@ -339,6 +575,7 @@ impl Model {
             m.next.push(Vec::new());
             id
         };
+        let specific = specific_names(seeds);
         for release in seeds.releases() {
             m.shapes.push(
                 release
@@ -349,7 +586,11 @@ impl Model {
             );
             for p in &release.paragraphs {
                 let t = templatize(&p.text);
-                let words: Vec<u32> = t.split_whitespace().map(|w| id_of(&mut m, w)).collect();
+                let tokens: Vec<&str> = t.split_whitespace().collect();
+                let words: Vec<u32> = generalise(&tokens, &specific)
+                    .iter()
+                    .map(|w| id_of(&mut m, w))
+                    .collect();
                 if words.is_empty() {
                     continue;
                 }
@@ -449,6 +690,17 @@ struct Generator<'a> {
     distractors: Vec<Distractor>,
     count: usize,
     seq: usize,
+}
+
+/// What fills one release's placeholders.
+#[derive(Clone, Copy)]
+struct Cast<'a> {
+    ordinal: Option<u32>,
+    year: u16,
+    people: &'a [(String, String)],
+    countries: &'a [&'a str],
+    city: &'a str,
+    terms: &'a [String],
 }
 
 /// A release about to be rendered.
@@ -623,7 +875,13 @@ impl<'a> Generator<'a> {
         out
     }
 
-    fn near_duplicate(&mut self, r: &Release, ordinal: Option<u32>, year: u16, country: bool) -> Draft {
+    fn near_duplicate(
+        &mut self,
+        r: &Release,
+        ordinal: Option<u32>,
+        year: u16,
+        country: bool,
+    ) -> Draft {
         let mut edits: Vec<(String, String)> = Vec::new();
         if let (Some(m), Some((n, _))) = (ordinal, split_ordinal(&r.meeting)) {
             edits.push((ordinal_suffix(n), ordinal_suffix(m)));
@@ -646,13 +904,12 @@ impl<'a> Generator<'a> {
             if let Some(c) = city {
                 edits.push((c.to_string(), new_city.to_string()));
             }
-            let edit = |s: &str| edits.iter().fold(s.to_string(), |t, (a, b)| replace_words(&t, a, b));
-            place = edit(&r.place);
+            place = apply(&edits, &r.place);
             if host.is_none() || place == r.place {
                 place = format!("{new_city}, {new_country}");
             }
         }
-        let edit = |s: &str| edits.iter().fold(s.to_string(), |t, (a, b)| replace_words(&t, a, b));
+        let edit = |s: &str| apply(&edits, s);
         let date = with_year(r.date, year);
         let id = self.next_id(date, "d");
         let marker = *self.rng.pick(BULLET_MARKERS);
@@ -709,7 +966,11 @@ impl<'a> Generator<'a> {
     }
 
     fn invent(&mut self, budget: usize) -> Draft {
-        let meeting = if self.rng.chance(0.2) { self.free_meeting() } else { None };
+        let meeting = if self.rng.chance(0.2) {
+            self.free_meeting()
+        } else {
+            None
+        };
         let host = *self.rng.pick(&COUNTRIES[..11]);
         let (country, city) = host;
         let mut guests: Vec<&str> = vec![country];
@@ -743,7 +1004,10 @@ impl<'a> Generator<'a> {
                         format!("Bilateral meeting with {country}"),
                     ),
                     1 => (
-                        format!("Minister of Foreign Affairs {} Meets {country}’s Foreign Minister {}", korean.0, people[1].0),
+                        format!(
+                            "Minister of Foreign Affairs {} Meets {country}’s Foreign Minister {}",
+                            korean.0, people[1].0
+                        ),
                         format!("Foreign Ministers’ meeting with {country}"),
                     ),
                     2 => (
@@ -751,20 +1015,32 @@ impl<'a> Generator<'a> {
                         format!("Korea-ASEAN {topic} Workshop"),
                     ),
                     _ => (
-                        format!("Vice Minister {} Holds Policy Consultation with {country}", korean.0),
+                        format!(
+                            "Vice Minister {} Holds Policy Consultation with {country}",
+                            korean.0
+                        ),
                         format!("Policy consultation with {country}"),
                     ),
                 };
                 (title, meeting, date, None)
             }
         };
+        let terms: Vec<String> = (0..3).map(|_| invented_term(&mut self.rng)).collect();
         let shape = self.rng.pick(&self.model.shapes).clone();
         let len = self.rng.range(4, shape.len() + 8).min(budget).max(1);
         let mut paragraphs = Vec::with_capacity(len);
         for i in 0..len {
             let bullet = i > 0 && shape[i % shape.len()];
             let words = self.model.paragraph(&mut self.rng);
-            let text = Self::fill(&mut self.rng, &words, ordinal, date.year, &people, &guests, city);
+            let cast = Cast {
+                ordinal,
+                year: date.year,
+                people: &people,
+                countries: &guests,
+                city,
+                terms: &terms,
+            };
+            let text = Self::fill(&mut self.rng, &words, &cast);
             paragraphs.push((bullet, text));
         }
         let id = self.next_id(date, "");
@@ -787,15 +1063,15 @@ impl<'a> Generator<'a> {
     }
 
     /// Fills the placeholders of generated words with this release's entities.
-    fn fill(
-        rng: &mut Rng,
-        words: &[&str],
-        ordinal: Option<u32>,
-        year: u16,
-        people: &[(String, String)],
-        countries: &[&str],
-        city: &str,
-    ) -> String {
+    fn fill(rng: &mut Rng, words: &[&str], cast: &Cast<'_>) -> String {
+        let Cast {
+            ordinal,
+            year,
+            people,
+            countries,
+            city,
+            terms,
+        } = *cast;
         let mut out = String::new();
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
@@ -828,9 +1104,14 @@ impl<'a> Generator<'a> {
                 w = w.replacen("{SURNAME}", &rng.pick(people).1, 1);
             }
             while w.contains("{COUNTRY}") {
-                w = w.replacen("{COUNTRY}", *rng.pick(countries), 1);
+                let country: &&str = rng.pick(countries);
+                w = w.replacen("{COUNTRY}", country, 1);
             }
             w = w.replace("{CITY}", city);
+            while w.contains("{TERM}") {
+                let term = rng.pick(terms).clone();
+                w = w.replacen("{TERM}", &term, 1);
+            }
             out.push_str(&w);
         }
         out

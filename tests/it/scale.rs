@@ -57,12 +57,21 @@ fn the_generator_is_deterministic() {
         tempfile::tempdir().expect("tempdir"),
         tempfile::tempdir().expect("tempdir"),
     );
-    synth::generate(&seeds, 1_500, 7).write(a.path()).expect("write");
-    synth::generate(&seeds, 1_500, 7).write(b.path()).expect("write");
-    synth::generate(&seeds, 1_500, 8).write(c.path()).expect("write");
+    synth::generate(&seeds, 1_500, 7)
+        .write(a.path())
+        .expect("write");
+    synth::generate(&seeds, 1_500, 7)
+        .write(b.path())
+        .expect("write");
+    synth::generate(&seeds, 1_500, 8)
+        .write(c.path())
+        .expect("write");
     let (fa, fb, fc) = (files_of(a.path()), files_of(b.path()), files_of(c.path()));
     assert!(fa.len() > 50, "only {} files", fa.len());
-    assert_eq!(fa, fb, "the same seed must give the same files byte for byte");
+    assert_eq!(
+        fa, fb,
+        "the same seed must give the same files byte for byte"
+    );
     assert_ne!(fa, fc, "another seed must give another corpus");
 }
 
@@ -100,8 +109,12 @@ fn the_generated_corpus_loads_with_the_paragraphs_asked_for() {
     }
     assert!(!meetings.contains("30th ASEAN-ROK Dialogue"));
     // A distractor differs from its seed in the changed field only.
-    let by_id: BTreeMap<&str, &attache::Release> =
-        loaded.corpus.releases().iter().map(|r| (r.id.as_str(), r)).collect();
+    let by_id: BTreeMap<&str, &attache::Release> = loaded
+        .corpus
+        .releases()
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
     for d in &synth.distractors {
         let copy = by_id[d.id.as_str()];
         let seed = seeds.get(&d.seed_id).expect("seed");
@@ -128,19 +141,27 @@ fn a_small_synthetic_corpus_keeps_the_dev_set_answerable() {
     let (corpus, synth) = synth::corpus_with_seeds(&seeds, 2_000, 1).expect("corpus");
     let engine = Engine::new(corpus, None).expect("engine");
     let after = quality::check(&engine, &cases, &ids, &synth.distractors);
-    eprintln!("seeds only: {}\nwith 2,000: {}", before.summary(), after.summary());
+    eprintln!(
+        "seeds only: {}\nwith 2,000: {}",
+        before.summary(),
+        after.summary()
+    );
     assert!(
         after.violations.is_empty(),
         "a question naming an ordinal or a year cites a distractor first:\n{}",
         after.summary()
     );
-    assert!(after.scores.abstain >= before.scores.abstain, "{}", after.summary());
+    assert!(
+        after.scores.abstain >= before.scores.abstain,
+        "{}",
+        after.summary()
+    );
     assert_eq!(after.scores.false_abstain, 0.0, "{}", after.summary());
 }
 
 /// The target at 2,000 paragraphs: hit@3 drops by at most 0.05.
 #[test]
-#[ignore = "fails on the current ranking (0.125 drop): near-duplicate paragraphs crowd the top 3; see BENCHMARKS.md"]
+#[ignore = "fails on the current ranking (0.083 drop): near-duplicate paragraphs crowd the top 3; see BENCHMARKS.md"]
 fn hit_at_3_drops_little_at_2000_paragraphs() {
     hit_at_3_drop_within(2_000, 0.05);
 }
