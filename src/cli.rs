@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use attache::corpus::import::{ImportOptions, import_page};
 use attache::corpus::{self, Date};
-use attache::{Answer, Engine, eval};
+use attache::search::store;
+use attache::{Answer, Engine, Options, eval, qlog};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -27,12 +28,22 @@ struct Cli {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// The corpus directory (one Markdown file per release).
-    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
-    corpus: PathBuf,
+    /// The corpus directory (one Markdown file per release) [default: corpus].
+    #[arg(long, global = true, value_name = "DIR")]
+    corpus: Option<PathBuf>,
     /// The synonyms file (default: config/synonyms.toml when present, else built-in).
     #[arg(long, global = true, value_name = "FILE")]
     synonyms: Option<PathBuf>,
+    /// Keep a persisted index under DIR/index (built with `attache index`, rebuilt when
+    /// the corpus changes). Without it the index is built in memory at start.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+impl Common {
+    fn corpus_dir(&self) -> &Path {
+        self.corpus.as_deref().unwrap_or(Path::new("corpus"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +68,37 @@ enum Command {
     },
     /// Turn a release copied from the ministry's web page into a corpus file.
     Import(ImportArgs),
+    /// Build the persisted index in the data directory (--data-dir, default ./data).
+    Index,
+    /// What was asked, what went unanswered, what got 👎 (from the daemon's question log).
+    Report {
+        /// Only questions from this period before now: 7d, 24h, 30m.
+        #[arg(long, value_name = "PERIOD")]
+        since: Option<qlog::Since>,
+        /// How many rows per list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the Telegram bot (see docs/operating.md). Corpus, synonyms and data
+    /// directory come from the settings (corpus.dir, corpus.synonyms, data_dir).
+    Serve(SettingsArgs),
+    /// Print the effective settings (secrets redacted) and where each one came from.
+    Config(SettingsArgs),
+    /// Load settings and corpus as `serve` would, without contacting Telegram; exit 0
+    /// only if `serve` would start.
+    Check(SettingsArgs),
+    /// Ask the running daemon's /healthz (for container health checks); exit 0 or 1.
+    Healthcheck(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+struct SettingsArgs {
+    /// A settings file layered over the built-in config/default.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -138,13 +180,67 @@ impl From<anyhow::Error> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(f) = settings_flags_misused(&cli) {
+        eprintln!("attache: {:#}", f.error);
+        return ExitCode::from(f.code);
+    }
+    match &cli.command {
+        Command::Serve(a) => return attache::telegram::run_serve(a.config.as_deref()),
+        Command::Config(a) => return attache::config::run_config(a.config.as_deref()),
+        Command::Check(a) => return attache::ops::check::run_check(a.config.as_deref()),
+        Command::Healthcheck(a) => {
+            return attache::ops::check::run_healthcheck(a.config.as_deref());
+        }
+        _ => {}
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `attache ask … | head` closes the pipe early: that is not an error.
+        Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("attache: {:#}", f.error);
             ExitCode::from(f.code)
         }
     }
+}
+
+/// `serve` and its companions read corpus, synonyms and data directory from the
+/// settings; a command-line flag that would be ignored is refused instead.
+fn settings_flags_misused(cli: &Cli) -> Option<Failure> {
+    let settings_command = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Config(_) | Command::Check(_) | Command::Healthcheck(_)
+    );
+    let given = [
+        (
+            cli.common.corpus.is_some(),
+            "--corpus",
+            "corpus.dir (ATTACHE__CORPUS__DIR)",
+        ),
+        (
+            cli.common.synonyms.is_some(),
+            "--synonyms",
+            "corpus.synonyms (ATTACHE__CORPUS__SYNONYMS)",
+        ),
+        (
+            cli.common.data_dir.is_some(),
+            "--data-dir",
+            "data_dir (ATTACHE__DATA_DIR)",
+        ),
+    ];
+    let (_, flag, key) = given
+        .into_iter()
+        .find(|(set, _, _)| *set && settings_command)?;
+    Some(usage(anyhow::anyhow!(
+        "{flag} does not apply here: set {key} in --config FILE or the environment"
+    )))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -153,15 +249,39 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sources { json } => sources(&cli.common, json),
         Command::Eval { file, misses, json } => run_eval(&cli.common, &file, misses, json),
         Command::Import(args) => import(&cli.common, &args),
+        Command::Index => index(&cli.common),
+        Command::Report { since, top, json } => report(&cli.common, since, top, json),
+        Command::Serve(_) | Command::Config(_) | Command::Check(_) | Command::Healthcheck(_) => {
+            Ok(())
+        }
     }
 }
 
 /// Loads the engine; problems with single files are warned about, not fatal.
 fn engine(common: &Common) -> Result<Engine, Failure> {
-    if !common.corpus.is_dir() {
+    let loaded = load(common, common.data_dir.as_deref())?;
+    match &loaded.index {
+        Some(store::Status::Built(path, reason)) => {
+            eprintln!(
+                "attache: built the index in {} because {reason}",
+                path.display()
+            );
+        }
+        Some(store::Status::InMemory(reason, error)) => {
+            eprintln!(
+                "attache: warning: indexing in memory: {reason}, and the data directory is not writable ({error})"
+            );
+        }
+        _ => {}
+    }
+    Ok(loaded.engine)
+}
+
+fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Failure> {
+    if !common.corpus_dir().is_dir() {
         let msg = anyhow::anyhow!(
             "corpus directory {} not found (give one with --corpus DIR)",
-            common.corpus.display()
+            common.corpus_dir().display()
         );
         return Err(usage(msg));
     }
@@ -170,12 +290,80 @@ fn engine(common: &Common) -> Result<Engine, Failure> {
         .synonyms
         .as_deref()
         .or(default.exists().then_some(default));
-    let (engine, errors) =
-        Engine::from_dir(&common.corpus, synonyms).map_err(|e| usage(e.into()))?;
-    for e in errors {
+    let opts = Options {
+        corpus_dir: common.corpus_dir(),
+        synonyms,
+        data_dir,
+    };
+    let loaded = Engine::load(&opts).map_err(|e| match e {
+        attache::Error::Store(_) | attache::Error::Search(_) => {
+            Failure::from(anyhow::Error::from(e))
+        }
+        other => usage(other.into()),
+    })?;
+    for e in &loaded.errors {
         eprintln!("attache: warning: skipped {e}");
     }
-    Ok(engine)
+    Ok(loaded)
+}
+
+/// The question log's file in the data directory.
+pub const QUESTION_LOG: &str = "attache.db";
+
+fn report(
+    common: &Common,
+    since: Option<qlog::Since>,
+    top: usize,
+    json: bool,
+) -> Result<(), Failure> {
+    let data_dir = common
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let path = data_dir.join(QUESTION_LOG);
+    if !path.is_file() {
+        return Err(usage(anyhow::anyhow!(
+            "no question log at {} (give the daemon's data directory with --data-dir)",
+            path.display()
+        )));
+    }
+    let log = qlog::QuestionLog::open(&path).context("cannot open the question log")?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let from = since.map_or(0, |s| now - s.0);
+    let report = log
+        .report(from, top)
+        .context("cannot read the question log")?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).context("cannot print")?
+        );
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
+}
+
+fn index(common: &Common) -> Result<(), Failure> {
+    let data_dir = common
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let started = std::time::Instant::now();
+    let loaded = load(common, None)?;
+    let dir = data_dir.join("index");
+    let (_, path) = store::build(&dir, loaded.engine.corpus()).context("cannot build the index")?;
+    let corpus = loaded.engine.corpus();
+    println!(
+        "indexed {} releases, {} paragraphs into {} in {:.2?}",
+        corpus.releases().len(),
+        corpus.paragraph_count(),
+        path.display(),
+        started.elapsed()
+    );
+    Ok(())
 }
 
 fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {
@@ -340,10 +528,10 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
             "--date, --url, --title and --id describe one release: import the files one at a time"
         )));
     }
-    if !common.corpus.is_dir() {
+    if !common.corpus_dir().is_dir() {
         return Err(usage(anyhow::anyhow!(
             "corpus directory {} not found",
-            common.corpus.display()
+            common.corpus_dir().display()
         )));
     }
     let opts = ImportOptions {
@@ -375,7 +563,7 @@ fn import_one(
     let text = String::from_utf8(bytes)
         .map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
     let imported = import_page(&text, opts).map_err(|e| usage(anyhow::anyhow!("{name}: {e}")))?;
-    let target = common.corpus.join(imported.file_name());
+    let target = common.corpus_dir().join(imported.file_name());
     if target.exists() && !force {
         return Err(usage(anyhow::anyhow!(
             "{} already exists (use --force to replace it)",

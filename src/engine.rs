@@ -4,18 +4,29 @@
 //! must cover most of what it asks), and abstains politely otherwise.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
-use crate::search::rank::{self, Ranked, ReleaseFacts, Weights};
-use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question};
+use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
+use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question, store};
 
 /// How many citations an answer carries unless asked otherwise.
 pub const DEFAULT_TOP: usize = 3;
 /// Candidates taken from the index before re-ranking.
 const CANDIDATES: usize = 40;
 /// Below this share of the question covered by the best paragraph, Attaché abstains.
-const MIN_COVERAGE: f32 = 0.5;
+const MIN_COVERAGE: f32 = 0.62;
+/// Above this weight share, a concept the best paragraph lacks means it does not
+/// answer: "the foreign minister of Viet Nam" is not answered by a paragraph about
+/// Viet Nam's SOM leader.
+const MAX_GAP: f32 = 0.35;
+
+/// Whether a paragraph is evidence enough to answer rather than abstain.
+fn answers(best: &Ranked) -> bool {
+    best.coverage >= MIN_COVERAGE && best.gap <= MAX_GAP
+}
+
 /// Further citations must cover at least this share too, or they are left out.
 const MIN_SUPPORT: f32 = 0.3;
 
@@ -29,6 +40,25 @@ pub enum Error {
     Synonyms(#[from] SynonymError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error("persisted index: {0}")]
+    Store(#[from] store::StoreError),
+}
+
+/// Where `Engine::load` finds what it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub corpus_dir: &'a Path,
+    /// The synonyms file; the built-in groups when `None`.
+    pub synonyms: Option<&'a Path>,
+    /// Where a persisted index lives (`DATA_DIR/index`); in memory when `None`.
+    pub data_dir: Option<&'a Path>,
+}
+
+/// A loaded engine, the corpus files that failed to load, and how the index was had.
+pub struct Loaded {
+    pub engine: Engine,
+    pub errors: Vec<CorpusError>,
+    pub index: Option<store::Status>,
 }
 
 pub struct Engine {
@@ -36,24 +66,39 @@ pub struct Engine {
     index: Index,
     synonyms: Synonyms,
     facts: Vec<ReleaseFacts>,
+    paragraph_facts: FactsCache,
+    first_pid: Vec<u32>,
 }
 
 impl Engine {
-    /// Indexes a corpus. An empty corpus is an error: there is nothing to answer from.
+    /// Indexes a corpus in memory.
     pub fn new(corpus: Corpus, synonyms: Option<Synonyms>) -> Result<Engine, Error> {
         let index = Index::build(&corpus)?;
+        Ok(Engine::with_index(corpus, index, synonyms))
+    }
+
+    fn with_index(corpus: Corpus, index: Index, synonyms: Option<Synonyms>) -> Engine {
         let synonyms = synonyms.unwrap_or_else(|| Synonyms::builtin(index.analyzer()));
         let facts = corpus
             .releases()
             .iter()
             .map(|r| ReleaseFacts::of(r, &index))
             .collect();
-        Ok(Engine {
+        let mut first_pid = Vec::with_capacity(corpus.releases().len());
+        let mut next = 0u32;
+        for r in corpus.releases() {
+            first_pid.push(next);
+            next += r.paragraphs.len() as u32;
+        }
+        let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
+        Engine {
             corpus,
             index,
             synonyms,
             facts,
-        })
+            paragraph_facts,
+            first_pid,
+        }
     }
 
     /// Loads a corpus directory and a synonyms file (the built-in groups when `None`).
@@ -62,13 +107,40 @@ impl Engine {
         dir: &Path,
         synonyms: Option<&Path>,
     ) -> Result<(Engine, Vec<CorpusError>), Error> {
-        let loaded = corpus::load_dir(dir)?;
+        let loaded = Engine::load(&Options {
+            corpus_dir: dir,
+            synonyms,
+            data_dir: None,
+        })?;
+        Ok((loaded.engine, loaded.errors))
+    }
+
+    /// Loads the corpus, the synonyms and the index: from `data_dir` when it holds an
+    /// index of this very corpus, else built (and persisted there when given).
+    /// An empty corpus is an error: there is nothing to answer from.
+    pub fn load(opts: &Options<'_>) -> Result<Loaded, Error> {
+        let loaded = corpus::load_dir(opts.corpus_dir)?;
         if loaded.corpus.is_empty() {
-            return Err(Error::EmptyCorpus(dir.display().to_string()));
+            return Err(Error::EmptyCorpus(opts.corpus_dir.display().to_string()));
         }
         let analyzer = crate::search::analyzer::build();
-        let synonyms = synonyms.map(|p| Synonyms::load(p, &analyzer)).transpose()?;
-        Ok((Engine::new(loaded.corpus, synonyms)?, loaded.errors))
+        let synonyms = opts
+            .synonyms
+            .map(|p| Synonyms::load(p, &analyzer))
+            .transpose()?;
+        let (index, status) = match opts.data_dir {
+            Some(dir) => {
+                let (index, status) = store::open_or_build(&dir.join("index"), &loaded.corpus)?;
+                (index, Some(status))
+            }
+            None => (Index::build(&loaded.corpus)?, None),
+        };
+        let engine = Engine::with_index(loaded.corpus, index, synonyms);
+        Ok(Loaded {
+            engine,
+            errors: loaded.errors,
+            index: status,
+        })
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -92,16 +164,18 @@ impl Engine {
         // ones match the words better.
         let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let hits = self.index.search(&q, limit).unwrap_or_default();
-        let ranked = rank::rerank(
-            &q,
-            &w,
-            &hits,
-            &self.corpus,
-            &self.facts,
-            self.index.analyzer(),
-        );
+        let cx = rank::Context {
+            corpus: &self.corpus,
+            releases: &self.facts,
+            paragraphs: &self.paragraph_facts,
+            first_pid: &self.first_pid,
+            analyzer: self.index.analyzer(),
+        };
+        let mut ranked = rank::rerank(&q, &w, &hits, &cx);
+        // A question that names a year is answered from that year or not at all.
+        ranked.retain(|r| r.year_match != Some(false));
         match ranked.first() {
-            Some(best) if best.coverage >= MIN_COVERAGE => self.compose(&q, &w, &ranked, top),
+            Some(_) if ranked.iter().any(answers) => self.compose(&q, &w, &ranked, top),
             _ => self.abstain(
                 &q,
                 "I could not find this in the releases I have.".to_string(),
@@ -110,8 +184,16 @@ impl Engine {
     }
 
     fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked], top: usize) -> Answer {
-        let evidence: Vec<Evidence<'_>> = ranked
-            .iter()
+        // The first citation is the best paragraph that answers; the others support it.
+        let first = ranked.iter().position(answers).unwrap_or(0);
+        let order = std::iter::once(&ranked[first]).chain(
+            ranked
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != first)
+                .map(|(_, r)| r),
+        );
+        let evidence: Vec<Evidence<'_>> = order
             .filter(|r| r.coverage >= MIN_SUPPORT)
             .take(top.max(1))
             .map(|r| Evidence {
@@ -167,7 +249,58 @@ impl Engine {
             let reason = format!("The releases I have say nothing about {year}.");
             return Some(self.abstain_near(q, reason, None));
         }
-        None
+        self.series_not_in_year(q)
+    }
+
+    /// "the ASEAN-ROK Dialogue in 2023": the question names a series of meetings and a
+    /// year, but no release of that series is from that year or mentions it.
+    fn series_not_in_year(&self, q: &Question) -> Option<Answer> {
+        if q.years.is_empty() || !q.meetings.is_empty() {
+            return None;
+        }
+        let asked: Vec<String> = q
+            .concepts
+            .iter()
+            .flat_map(|c| c.variants[0].iter().cloned())
+            .collect();
+        let (series, name) = self
+            .facts
+            .iter()
+            .zip(self.corpus.releases())
+            .find_map(|(f, r)| {
+                let (_, stems) = f.meeting.as_ref()?;
+                let series = stems.get(1..).filter(|s| !s.is_empty())?;
+                let name = r
+                    .meeting
+                    .split_once(' ')
+                    .map_or(r.meeting.as_str(), |(_, rest)| rest);
+                rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
+            })?;
+        let in_series = |f: &ReleaseFacts| {
+            f.meeting
+                .as_ref()
+                .is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()))
+        };
+        let covered = self
+            .facts
+            .iter()
+            .zip(self.corpus.releases())
+            .filter(|(f, _)| in_series(f))
+            .any(|(_, r)| {
+                q.years.iter().any(|y| {
+                    r.date.year == *y
+                        || r.paragraphs.iter().any(|p| p.text.contains(&y.to_string()))
+                })
+            });
+        if covered {
+            return None;
+        }
+        let years: Vec<String> = q.years.iter().map(u16::to_string).collect();
+        let reason = format!(
+            "The releases I have hold no {name} from {}.",
+            years.join(" or ")
+        );
+        Some(self.abstain(q, reason))
     }
 
     fn abstain(&self, q: &Question, reason: String) -> Answer {
@@ -185,7 +318,12 @@ impl Engine {
                 let shared = q
                     .concepts
                     .iter()
-                    .filter(|c| c.variants.iter().any(|v| rank::contains(&f.meta, v)))
+                    .filter(|c| {
+                        c.variants.iter().any(|v| {
+                            let ids: Vec<_> = v.iter().map(|s| rank::stem_id(s)).collect();
+                            rank::contains(&f.meta, &ids)
+                        })
+                    })
                     .count() as i64;
                 let gap = match (ordinal, &f.meeting) {
                     (Some(o), Some((n, _))) => i64::from(o.abs_diff(*n)),

@@ -10,9 +10,16 @@ pub mod corpus;
 mod engine;
 pub mod eval;
 mod names;
+pub mod qlog;
 pub mod text;
 
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};
 pub mod search;
-pub use engine::{DEFAULT_TOP, Engine, Error};
+pub use engine::{DEFAULT_TOP, Engine, Error, Loaded, Options};
+
+// Front ends: settings, logging, the Telegram daemon and its ops listener.
+pub mod config;
+pub mod ops;
+pub mod telegram;
+pub mod telemetry;

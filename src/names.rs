@@ -45,12 +45,20 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
     while i < words.len() {
         // A name ends at a comma: "Saleumxay Kommasith, Minister Cho" is two runs.
         let mut run: Vec<&str> = Vec::new();
-        for (_, w) in &words[i..] {
-            if !is_name_word(w) {
+        for (j, (_, w)) in words.iter().enumerate().skip(i) {
+            // "Mohamad bin Hasan": a lower-case particle inside a name.
+            let particle = !run.is_empty()
+                && PARTICLES.contains(w)
+                && words.get(j + 1).is_some_and(|(_, next)| is_name_word(next));
+            if !is_name_word(w) && !particle {
                 break;
             }
+            // "Kang, Kyung-wha": a Korean family name, a comma, a hyphenated given name.
+            let korean_order = words
+                .get(j + 1)
+                .is_some_and(|(_, next)| is_given_name(next));
             run.push(w);
-            if w.ends_with(',') {
+            if w.ends_with(',') && !korean_order {
                 break;
             }
         }
@@ -68,7 +76,7 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi".
         let after_title = bare
             .iter()
-            .rposition(|w| TITLES.contains(w))
+            .rposition(|w| TITLES.contains(w) || not_a_name(w))
             .map_or(0, |t| t + 1);
         let from = after_title
             + bare[after_title..]
@@ -78,16 +86,19 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         let to = bare.iter().rposition(|w| !skip(w)).map_or(from, |t| t + 1);
         let name: Vec<&str> = bare.get(from..to.max(from)).unwrap_or_default().to_vec();
         let clean = name.iter().all(|w| {
-            !w.contains(['(', '“', '"', '’', '\''])
-                && !w.chars().all(|c| c.is_uppercase())
-                && !NOT_NAMES.contains(w)
-                && !TITLES.contains(w)
+            PARTICLES.contains(w)
+                || !w.contains(['(', '“', '"', '’', '\''])
+                    && !w.chars().all(|c| c.is_uppercase())
+                    && !not_a_name(w)
+                    && !TITLES.contains(w)
         });
         let titled = has_title_near(&words, i, run.len());
         if name.len() >= 2 && clean && titled {
             let distance = distance_to_asked(&words, i, run.len(), asked);
             if best.as_ref().is_none_or(|(d, _)| distance < *d) {
-                best = Some((distance, name.join(" ")));
+                // The name as the quote writes it, commas included.
+                let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
+                best = Some((distance, snippet[start..end].to_string()));
             }
         }
         i += run.len();
@@ -123,8 +134,64 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
     around.chain(inside).any(|w| person_titles.contains(&w))
 }
 
-/// Capitalised words that belong to names of meetings and bodies, not of people.
+/// Capitalised words that belong to names of meetings and bodies, not of people
+/// (months, checked apart, neither).
 const NOT_NAMES: &[&str] = &[
+    "On",
+    "In",
+    "At",
+    "The",
+    "During",
+    "From",
+    "With",
+    "For",
+    "As",
+    "By",
+    "Organization",
+    "Trade",
+    "Policy",
+    "Agreement",
+    "Framework",
+    "Fund",
+    "Funds",
+    "Project",
+    "Program",
+    "Programme",
+    "Economic",
+    "Union",
+    "Bank",
+    "Centre",
+    "Center",
+    "Secretariat",
+    "Government",
+    "Office",
+    "Embassy",
+    "Mission",
+    "Peninsula",
+    "Sea",
+    "Expo",
+    "World",
+    "Cooperation",
+    "Security",
+    "Development",
+    "Indo-Pacific",
+    "Southeast",
+    "Asia",
+    "Asian",
+    "Pacific",
+    "Vision",
+    "Outlook",
+    "Roadmap",
+    "Strategic",
+    "Comprehensive",
+    "Special",
+    "Regional",
+    "Ministerial",
+    "United",
+    "Joint",
+    "Statement",
+    "Declaration",
+    "Treaty",
     "Meeting",
     "Meetings",
     "Dialogue",
@@ -148,6 +215,22 @@ const NOT_NAMES: &[&str] = &[
     "Nations",
     "Region",
 ];
+
+fn not_a_name(w: &str) -> bool {
+    NOT_NAMES.contains(&w) || (w.len() >= 3 && crate::corpus::Date::month_from_name(w).is_some())
+}
+
+const PARTICLES: &[&str] = &["bin", "binti", "van", "von", "de", "da", "del", "al"];
+
+fn is_given_name(w: &str) -> bool {
+    let core = w.trim_end_matches([',', '.', ';', ':', ')']);
+    let mut parts = core.split('-');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next().unwrap_or("");
+    parts.next().is_none()
+        && first.starts_with(|c: char| c.is_uppercase())
+        && second.starts_with(|c: char| c.is_lowercase())
+}
 
 fn is_name_word(w: &str) -> bool {
     let core = w.trim_end_matches([',', '.', ';', ':', ')']);
@@ -191,4 +274,42 @@ fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &
         })
         .min()
         .unwrap_or(usize::MAX / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person;
+
+    #[test]
+    fn names_stand_next_to_titles_and_are_verbatim() {
+        let cases = [
+            (
+                "In the meeting with the Lao Deputy Prime Minister and Foreign Minister, Saleumxay Kommasith, Minister Cho congratulated Laos.",
+                &["foreign", "minister", "Laos"][..],
+                Some("Saleumxay Kommasith"),
+            ),
+            (
+                "During the meeting with Indonesian Foreign Minister Retno L.P. Marsudi, Minister Cho requested support.",
+                &["Indonesia's", "foreign", "minister"][..],
+                Some("Retno L.P. Marsudi"),
+            ),
+            (
+                "the ROK’s candidate for World Trade Organization (WTO) Director-General -- Minister for Trade Yoo Myung-Hee -- is the right person",
+                &["Korea's", "candidate", "WTO", "Director-General"][..],
+                Some("Yoo Myung-Hee"),
+            ),
+            (
+                "The ASEAN-ROK Plan of Action for the years 2021-2025 was adopted at the Meeting.",
+                &["adopted"][..],
+                None,
+            ),
+        ];
+        for (text, asked, expected) in cases {
+            let got = person(asked, text);
+            assert_eq!(got.as_deref(), expected, "{text}");
+            if let Some(name) = got {
+                assert!(text.contains(&name), "verbatim: {name}");
+            }
+        }
+    }
 }

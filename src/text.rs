@@ -145,6 +145,74 @@ impl Scan<'_> {
     }
 }
 
+/// "November 2019", or the year of "in 1989": a time phrase coarser than a day, for
+/// "when" questions whose answer has no day.
+pub fn find_period(text: &str) -> Option<&str> {
+    let words: Vec<(usize, &str)> = words(text).collect();
+    for (k, &(start, word)) in words.iter().enumerate() {
+        let next = words.get(k + 1);
+        let month = Date::month_from_name(word)
+            .filter(|_| word.len() >= 3 && word.starts_with(char::is_uppercase));
+        if let (Some(_), Some(&(at, y))) = (month, next) {
+            let gap = &text[start + word.len()..at];
+            if year_of(y).is_some() && gap.trim().is_empty() {
+                return Some(&text[start..at + y.len()]);
+            }
+        }
+    }
+    words.windows(2).find_map(|w| {
+        let lead = w[0].1.to_lowercase();
+        (matches!(lead.as_str(), "in" | "since" | "from" | "until") && year_of(w[1].1).is_some())
+            .then_some(w[1].1)
+    })
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "billion",
+    "dozens",
+];
+
+/// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
+/// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
+pub fn has_quantity(text: &str) -> bool {
+    if text.contains('%')
+        || ["USD", "US$", "KRW", "dollars"]
+            .iter()
+            .any(|u| text.contains(u))
+    {
+        return true;
+    }
+    let dates: Vec<(usize, usize)> = find_dates(text)
+        .iter()
+        .map(|d| (d.start, d.start + d.phrase.len()))
+        .collect();
+    words(text).any(|(at, w)| {
+        let in_date = dates.iter().any(|&(s, e)| at >= s && at < e);
+        let cardinal = w.bytes().all(|b| b.is_ascii_digit()) && year_of(w).is_none() && !in_date;
+        cardinal || NUMBER_WORDS.contains(&w.to_lowercase().as_str())
+    })
+}
+
 /// Words (runs of letters, digits and apostrophes/periods inside) with their offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_word_bound_indices()
@@ -279,10 +347,9 @@ fn word_ordinal(w: &str) -> Option<u32> {
         if let Some(unit) = w
             .strip_prefix(tens)
             .map(|r| r.trim_start_matches(['-', ' ']))
+            && let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == unit)
         {
-            if let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == unit) {
-                return Some(value + i as u32);
-            }
+            return Some(value + i as u32);
         }
     }
     None
@@ -506,6 +573,23 @@ mod tests {
                 "No final stop"
             ]
         );
+    }
+
+    #[test]
+    fn periods_and_quantities() {
+        assert_eq!(
+            find_period("the Summit held in November 2019 and"),
+            Some("November 2019")
+        );
+        assert_eq!(
+            find_period("since establishing dialogue partnership in 1989."),
+            Some("1989")
+        );
+        assert_eq!(find_period("on July 1"), None);
+        assert!(has_quantity("from the ten ASEAN Member States"));
+        assert!(has_quantity("25% of total ODA"));
+        assert!(has_quantity("KASI’s 8 core lines"));
+        assert!(!has_quantity("the 26th Dialogue on July 1 in 2022"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::lead;
 use super::types::{Answer, Citation, Suggestion};
 use crate::corpus::Release;
 use crate::search::analyzer::{self, Token};
-use crate::search::rank::{Ranked, Weights, contains};
+use crate::search::rank::{Ranked, StemId, Weights, contains, positions, stem_id};
 use crate::search::{Kind, Question};
 use crate::text::sentences;
 
@@ -69,12 +69,15 @@ fn citation(
     a: &TextAnalyzer,
 ) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
-    let tokens = analyzer::tokens(a, &para.text);
-    let (start, end) = best_window(q, w, &para.text, &tokens);
+    let tokens = analyzer::content_tokens(a, &para.text);
+    let ids: Vec<StemId> = tokens.iter().map(|t| stem_id(&t.stem)).collect();
+    let (start, end) = best_window(q, w, &para.text, &tokens, &ids);
+    let marked = matched_tokens(w, &ids);
     let highlights = tokens
         .iter()
-        .filter(|t| t.start >= start && t.end <= end && matches_concept(q, &tokens, t))
-        .map(|t| (t.start - start, t.end - start))
+        .zip(marked)
+        .filter(|(t, m)| *m && t.start >= start && t.end <= end)
+        .map(|(t, _)| (t.start - start, t.end - start))
         .collect();
     Citation {
         rank,
@@ -90,35 +93,43 @@ fn citation(
     }
 }
 
-/// Whether a token belongs to an occurrence of one of the question's concepts.
-fn matches_concept(q: &Question, tokens: &[Token], t: &Token) -> bool {
-    let i = tokens.iter().position(|x| x.start == t.start).unwrap_or(0);
-    q.concepts.iter().flat_map(|c| &c.variants).any(|v| {
-        (0..v.len()).any(|k| {
-            i >= k
-                && tokens
-                    .get(i - k..i - k + v.len())
-                    .is_some_and(|win| win.iter().map(|x| &x.stem).eq(v.iter()))
-        })
-    })
+/// Which tokens belong to an occurrence of one of the question's concepts.
+fn matched_tokens(w: &Weights, ids: &[StemId]) -> Vec<bool> {
+    let mut marked = vec![false; ids.len()];
+    for v in w.ids.iter().flatten() {
+        for i in positions(ids, v) {
+            marked[i..i + v.len()].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    marked
 }
 
 /// The sentence that covers most of the question, joined by a neighbour when that
 /// neighbour adds something the question asks about.
-pub fn best_window(q: &Question, w: &Weights, text: &str, tokens: &[Token]) -> (usize, usize) {
+pub fn best_window(
+    q: &Question,
+    w: &Weights,
+    text: &str,
+    tokens: &[Token],
+    ids: &[StemId],
+) -> (usize, usize) {
     let spans = sentences(text);
     if spans.is_empty() {
         return (0, text.len());
     }
     let covered = |(s, e): (usize, usize)| -> Vec<bool> {
-        let stems: Vec<String> = tokens
+        let from = tokens
             .iter()
-            .filter(|t| t.start >= s && t.end <= e)
-            .map(|t| t.stem.clone())
-            .collect();
-        q.concepts
+            .position(|t| t.start >= s)
+            .unwrap_or(tokens.len());
+        let to = tokens
             .iter()
-            .map(|c| c.variants.iter().any(|v| contains(&stems, v)))
+            .rposition(|t| t.end <= e)
+            .map_or(from, |i| i + 1);
+        let inside = ids.get(from..to.max(from)).unwrap_or_default();
+        w.ids
+            .iter()
+            .map(|variants| variants.iter().any(|v| contains(inside, v)))
             .collect()
     };
     let value = |cov: &[bool], span: (usize, usize)| -> f32 {
@@ -193,4 +204,75 @@ fn render(lead: &str, citations: &[Citation], truncated: bool) -> String {
         ));
     }
     out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Date;
+
+    fn citation(rank: usize, snippet: &str) -> Citation {
+        Citation {
+            rank,
+            release: "r".into(),
+            title: "Outcome of the 26th ASEAN-ROK Dialogue".into(),
+            date: Date {
+                year: 2022,
+                month: 7,
+                day: 1,
+            },
+            url: "https://example.org/r".into(),
+            paragraph: "4·1".into(),
+            text: format!("{snippet} More."),
+            snippet: snippet.into(),
+            highlights: vec![],
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_answer_reads_lead_quotes_then_sources() {
+        let text = render(
+            "Seoul [1]",
+            &[
+                citation(1, "It was held in Seoul."),
+                citation(2, "Views were shared."),
+            ],
+            false,
+        );
+        let expected = "Seoul [1]\n\n[1] “It was held in Seoul.”\n[2] “Views were shared.”\n\nSources:\n[1] Outcome of the 26th ASEAN-ROK Dialogue · 2022-07-01 · ¶4·1 · https://example.org/r\n[2] Outcome of the 26th ASEAN-ROK Dialogue · 2022-07-01 · ¶4·1 · https://example.org/r";
+        assert_eq!(text, expected);
+        assert!(render("x", &[], true).starts_with("(Your question was long"));
+    }
+
+    #[test]
+    fn not_found_says_so_and_lists_what_it_covers() {
+        let a = crate::search::analyzer::build();
+        let q = crate::search::question::analyse(
+            "When was the 27th Dialogue?",
+            &a,
+            &crate::search::Synonyms::builtin(&a),
+        );
+        let s = Suggestion {
+            release: "r".into(),
+            meeting: "26th ASEAN-ROK Dialogue".into(),
+            title: "t".into(),
+            date: Date {
+                year: 2022,
+                month: 7,
+                day: 1,
+            },
+            url: "https://example.org/r".into(),
+        };
+        let answer = not_found(
+            &q,
+            "The 27th Dialogue is not in the releases I have.".into(),
+            vec![s],
+        );
+        assert!(!answer.found && answer.citations.is_empty());
+        assert_eq!(
+            answer.text,
+            "The 27th Dialogue is not in the releases I have.\n\nThe releases I have cover:\n- 26th ASEAN-ROK Dialogue (2022-07-01) https://example.org/r"
+        );
+    }
 }

@@ -46,35 +46,17 @@ fn names_release(q: &Question) -> bool {
 /// "May 15 to 16, 2025": the quote's date phrase, with the release's year when the
 /// phrase has none.
 fn when(release: &Release, snippet: &str) -> Option<String> {
-    let d = find_dates(snippet).into_iter().next()?;
+    let Some(d) = find_dates(snippet).into_iter().next() else {
+        return crate::text::find_period(snippet).map(str::to_string);
+    };
     Some(match d.year {
         Some(_) => d.phrase.to_string(),
         None => format!("{}, {}", d.phrase, release.date.year),
     })
 }
 
-/// Words that start a capitalised run but are not a place.
-const NOT_PLACES: &[&str] = &[
-    "the",
-    "The",
-    "ASEAN",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Korea",
-    "ROK",
-    "In",
-    "Meeting",
-];
+/// Words that start a capitalised run but are not a place (months aside).
+const NOT_PLACES: &[&str] = &["the", "The", "ASEAN", "Korea", "ROK", "In", "Meeting"];
 
 /// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26".
 fn place(q: &Question, snippet: &str) -> Option<String> {
@@ -84,7 +66,8 @@ fn place(q: &Question, snippet: &str) -> Option<String> {
         let run = capitalised_run(after, true);
         let first = run.split([' ', ',']).next().unwrap_or("");
         let asked = q.concepts.iter().any(|c| c.asked == first);
-        if !run.is_empty() && !NOT_PLACES.contains(&first) && !asked {
+        let month = crate::corpus::Date::month_from_name(first).is_some();
+        if !run.is_empty() && !NOT_PLACES.contains(&first) && !month && !asked {
             return Some(run.to_string());
         }
         rest = after;
@@ -116,24 +99,24 @@ fn capitalised_run(text: &str, commas: bool) -> &str {
 /// "25% of Korea’s total bilateral ODA".
 fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
     let clauses = snippet
-        .split([',', ';', '(', ')'])
+        .split([',', ';', ':', '(', ')'])
         .flat_map(|c| c.split(" -- "));
-    let scored = clauses.filter(|c| has_amount(c) || c.contains(|ch: char| ch.is_ascii_digit()));
-    let best = scored
-        .map(|clause| {
-            let stems = analyzer::stems(a, clause);
-            let value: f32 = q
-                .concepts
-                .iter()
-                .zip(&w.weight)
-                .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
-                .map(|(_, w)| w)
-                .sum();
-            (
-                value + if has_amount(clause) { 0.5 } else { 0.0 },
-                clause.trim(),
-            )
-        })
+    let value = |clause: &str| -> f32 {
+        let stems = analyzer::stems(a, clause);
+        let words: f32 = q
+            .concepts
+            .iter()
+            .zip(&w.weight)
+            .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
+            .map(|(_, w)| w)
+            .sum();
+        // "How much … in 2021?": the clause that names the year asked about.
+        let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
+        words + if year { 1.0 } else { 0.0 }
+    };
+    let best = clauses
+        .filter(|c| has_amount(c))
+        .map(|clause| (value(clause), clause.trim()))
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then(|| best.1.to_string())
 }

@@ -121,12 +121,12 @@ impl Splitter {
     }
 
     fn plain(&mut self, text: &str) {
-        if let Some(last) = self.out.last_mut().filter(|_| !self.previous_blank) {
-            if continues(&last.text) {
-                last.text.push(' ');
-                last.text.push_str(text);
-                return;
-            }
+        if let Some(last) = self.out.last_mut().filter(|_| !self.previous_blank)
+            && continues(&last.text)
+        {
+            last.text.push(' ');
+            last.text.push_str(text);
+            return;
         }
         if self.any_numbered {
             self.sub(text);

@@ -42,6 +42,34 @@ pub fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// Tokens of a corpus text that can stand for a question's word: the lower-case tail
+/// of a hyphenated name ("won" in "Chung Byung-won", "wha" in "Kyung-wha") is part of
+/// a name, not the word "won".
+pub fn content_tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = tokens(analyzer, text);
+    out.retain(|t| !is_name_tail(text, t));
+    out
+}
+
+fn is_name_tail(text: &str, t: &Token) -> bool {
+    let Some(before) = text.get(..t.start) else {
+        return false;
+    };
+    let Some(head) = before.strip_suffix('-') else {
+        return false;
+    };
+    let head_word = head
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let tail_lower = text
+        .get(t.start..t.end)
+        .is_some_and(|w| w.starts_with(char::is_lowercase));
+    tail_lower
+        && head_word.starts_with(char::is_uppercase)
+        && head_word.chars().skip(1).all(char::is_lowercase)
+}
+
 /// Stems only.
 pub fn stems(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
     tokens(analyzer, text).into_iter().map(|t| t.stem).collect()
@@ -50,6 +78,16 @@ pub fn stems(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tail_of_a_hyphenated_name_is_not_a_word() {
+        let a = build();
+        let stems: Vec<String> = content_tokens(&a, "Chung Byung-won and ASEAN-ROK won")
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert_eq!(stems, ["chung", "byung", "and", "asean", "rok", "won"]);
+    }
 
     #[test]
     fn question_and_corpus_words_meet() {

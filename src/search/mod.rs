@@ -9,6 +9,7 @@
 pub mod analyzer;
 pub mod question;
 pub mod rank;
+pub mod store;
 pub mod synonyms;
 
 use tantivy::collector::TopDocs;
@@ -16,13 +17,13 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing,
+    Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Paragraph, Release};
 pub use question::{Concept, Kind, MeetingRef, Question};
 pub use synonyms::{Phrase, SynonymError, Synonyms};
 
@@ -37,6 +38,7 @@ struct Fields {
     meeting: Field,
     place: Field,
     year: Field,
+    release: Field,
     pid: Field,
 }
 
@@ -53,12 +55,28 @@ impl Fields {
             meeting: b.add_text_field("meeting", text.clone()),
             place: b.add_text_field("place", text),
             year: b.add_u64_field("year", INDEXED),
+            release: b.add_text_field("release", STRING | STORED),
             pid: b.add_u64_field(
                 "pid",
                 NumericOptions::default() | STORED | tantivy::schema::FAST,
             ),
         };
         (b.build(), fields)
+    }
+
+    /// The fields of an index built with `schema()`; an index of another shape is
+    /// reported, not trusted.
+    fn of(schema: &Schema) -> Result<Fields, SearchError> {
+        let get = |name| schema.get_field(name).map_err(SearchError::from);
+        Ok(Fields {
+            text: get("text")?,
+            title: get("title")?,
+            meeting: get("meeting")?,
+            place: get("place")?,
+            year: get("year")?,
+            release: get("release")?,
+            pid: get("pid")?,
+        })
     }
 
     fn texts(&self) -> [(Field, f32); 4] {
@@ -77,6 +95,26 @@ impl Fields {
 pub struct ParagraphRef {
     pub release: u32,
     pub paragraph: u32,
+}
+
+/// Every paragraph of the corpus in index order, with where it lives.
+fn paragraphs(corpus: &Corpus) -> impl Iterator<Item = (ParagraphRef, &Release, &Paragraph)> {
+    corpus
+        .releases()
+        .iter()
+        .enumerate()
+        .flat_map(|(r, release)| {
+            release.paragraphs.iter().enumerate().map(move |(p, para)| {
+                (
+                    ParagraphRef {
+                        release: r as u32,
+                        paragraph: p as u32,
+                    },
+                    release,
+                    para,
+                )
+            })
+        })
 }
 
 /// A paragraph the index found, with its BM25-based score.
@@ -99,38 +137,48 @@ impl Index {
     /// Builds the index in memory. One writer thread keeps document order, hence
     /// scores and tie-breaks, the same on every run.
     pub fn build(corpus: &Corpus) -> Result<Index, SearchError> {
-        let (schema, f) = Fields::schema();
-        let index = tantivy::Index::create_in_ram(schema);
+        let (schema, _) = Fields::schema();
+        Index::fill(tantivy::Index::create_in_ram(schema), corpus)
+    }
+
+    /// Writes the paragraphs of `corpus` into an empty tantivy index and opens it.
+    fn fill(index: tantivy::Index, corpus: &Corpus) -> Result<Index, SearchError> {
+        let f = Fields::of(&index.schema())?;
+        index
+            .tokenizers()
+            .register(analyzer::NAME, analyzer::build());
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        for (pid, (_, release, para)) in paragraphs(corpus).enumerate() {
+            writer.add_document(doc!(
+                f.text => para.text.as_str(),
+                f.title => release.title.as_str(),
+                f.meeting => release.meeting.as_str(),
+                f.place => release.place.as_str(),
+                f.year => u64::from(release.date.year),
+                f.release => release.id.as_str(),
+                f.pid => pid as u64,
+            ))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Index::open_with(index, corpus)
+    }
+
+    /// Opens an index whose documents were written from `corpus` (same order).
+    fn open_with(index: tantivy::Index, corpus: &Corpus) -> Result<Index, SearchError> {
+        let fields = Fields::of(&index.schema())?;
         let analyzer = analyzer::build();
         index
             .tokenizers()
             .register(analyzer::NAME, analyzer.clone());
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
-        let mut refs = Vec::with_capacity(corpus.paragraph_count());
-        for (r, release) in corpus.releases().iter().enumerate() {
-            for (p, para) in release.paragraphs.iter().enumerate() {
-                writer.add_document(doc!(
-                    f.text => para.text.as_str(),
-                    f.title => release.title.as_str(),
-                    f.meeting => release.meeting.as_str(),
-                    f.place => release.place.as_str(),
-                    f.year => u64::from(release.date.year),
-                    f.pid => refs.len() as u64,
-                ))?;
-                refs.push(ParagraphRef {
-                    release: r as u32,
-                    paragraph: p as u32,
-                });
-            }
-        }
-        writer.commit()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let refs = paragraphs(corpus).map(|(at, _, _)| at).collect();
         Ok(Index {
             reader,
-            fields: f,
+            fields,
             analyzer,
             refs,
         })
@@ -138,6 +186,11 @@ impl Index {
 
     pub fn analyzer(&self) -> &TextAnalyzer {
         &self.analyzer
+    }
+
+    /// Documents the index holds (equals `paragraph_count` for a sound index).
+    pub fn searcher_doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
     }
 
     pub fn paragraph_count(&self) -> usize {
@@ -152,13 +205,16 @@ impl Index {
         };
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        // One `pid` column per segment, opened once per search.
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            columns.push(segment.fast_fields().u64("pid")?);
+        }
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let pid = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("pid")?
-                .first(addr.doc_id)
+            let pid = columns
+                .get(addr.segment_ord as usize)
+                .and_then(|c| c.first(addr.doc_id))
                 .and_then(|pid| self.refs.get(pid as usize));
             if let Some(&at) = pid {
                 hits.push(Hit { at, score });
@@ -172,9 +228,17 @@ impl Index {
     /// meeting or place (the largest of the four).
     pub fn doc_freq(&self, phrase: &[String]) -> u64 {
         let searcher = self.reader.searcher();
-        let count = |field| match phrase_query(field, phrase) {
-            Some(q) => q.count(&searcher).unwrap_or(0) as u64,
-            None => 0,
+        let term_df = |field, stem: &String| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, stem))
+                .unwrap_or(0)
+        };
+        let count = |field| match phrase {
+            // A single word: the term dictionary knows, no query needed.
+            [one] => term_df(field, one),
+            // A phrase cannot occur where one of its words never does.
+            _ if phrase.iter().any(|s| term_df(field, s) == 0) => 0,
+            _ => phrase_query(field, phrase).map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64),
         };
         self.fields
             .texts()

@@ -5,6 +5,9 @@
 //! synonym group), the meetings it names by ordinal, the years it names, whether it
 //! wants the latest release, and its kind (when / where / who / how much / what / yes-no).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{self, Token};
@@ -65,21 +68,27 @@ pub struct Question {
 }
 
 /// Words that carry no meaning for retrieval: English function words, question words,
-/// and chat filler.
-const STOP: &[&str] = &[
-    "a", "about", "abov", "after", "again", "all", "also", "am", "an", "and", "ani", "are", "as",
-    "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by", "can", "could",
-    "did", "do", "doe", "don", "dure", "each", "ever", "for", "from", "further", "get", "give",
-    "go", "goe", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "just", "know", "let", "like", "me", "might", "more", "most",
-    "much", "mani", "my", "no", "not", "now", "of", "on", "onli", "or", "other", "our", "out",
-    "over", "pleas", "s", "said", "say", "she", "should", "so", "some", "such", "t", "tell",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "thi", "those",
-    "through", "to", "too", "under", "up", "us", "veri", "wa", "want", "we", "were", "what",
-    "when", "where", "whether", "which", "while", "who", "whom", "whose", "whi", "will", "with",
-    "would", "you", "your", "latest", "recent", "newest", "last", "happen", "anyth", "someth",
-    "thing", "kind", "held", "take", "took", "place", "date", "day", "time", "year",
-];
+/// and chat filler. Compared as stems, made with the index's own analyzer.
+const STOP_WORDS: &str = "a about above after again all also am an and any are as at be because been \
+    before being between both but by can could did do does doing don during each ever for from \
+    further get give go goes going had has have having he her here him his how i if in into is it \
+    its just know let like me might more most much many my no not now of on only or other our out \
+    over please s said say says she should so some such t tell than that the their them then there \
+    these they this those through to too under up us very was want we were what when where whether \
+    which while who whom whose why will with would you your latest recent newest last happen \
+    happened anything something thing kind held hold take took place date day time year next \
+    upcoming";
+
+fn stop_stems() -> &'static HashSet<String> {
+    static STOP: OnceLock<HashSet<String>> = OnceLock::new();
+    STOP.get_or_init(|| {
+        let analyzer = analyzer::build();
+        STOP_WORDS
+            .split_whitespace()
+            .flat_map(|w| analyzer::stems(&analyzer, w))
+            .collect()
+    })
+}
 
 const MEETING_STEMS: &[&str] = &[
     "dialogu", "meet", "summit", "forum", "confer", "session", "consult", "talk", "fmm", "som",
@@ -98,7 +107,7 @@ impl Question {
 }
 
 pub fn is_stop(stem: &str) -> bool {
-    STOP.contains(&stem)
+    stop_stems().contains(stem)
 }
 
 /// Analyses a question. Never fails: the worst question has no concepts.
@@ -117,9 +126,16 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .iter()
             .filter_map(|t| year_of(&text[t.start..t.end]))
             .collect(),
-        latest: ["latest", "most recent", "newest", "last "]
-            .iter()
-            .any(|w| lower.contains(w)),
+        latest: [
+            "latest",
+            "most recent",
+            "newest",
+            "last ",
+            "next ",
+            "upcoming",
+        ]
+        .iter()
+        .any(|w| lower.contains(w)),
         concepts,
         truncated,
         text,
@@ -195,6 +211,8 @@ fn kind_of(lower: &str) -> Kind {
     let has = |w: &str| words.contains(&w);
     let phrase = |p: &str| lower.contains(p);
     if has("when")
+        || has("date")
+        || has("dates")
         || phrase("what date")
         || phrase("what day")
         || phrase("which date")
@@ -282,7 +300,14 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
                 i += 1;
                 continue;
             }
-            None => (1, vec![vec![stems[i].clone()]]),
+            None => match person_name_at(text, tokens, i) {
+                // "Cho Tae-yul": releases often say just "Minister Cho".
+                Some(len) => {
+                    let full: Phrase = stems[i..i + len].to_vec();
+                    (len, vec![full, vec![stems[i].clone()]])
+                }
+                None => (1, vec![vec![stems[i].clone()]]),
+            },
         };
         let (start, end) = (tokens[i].start, tokens[i + len - 1].end);
         let asked = text[start..end].to_string();
@@ -299,6 +324,19 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
         i += len;
     }
     out
+}
+
+/// "Cho Tae-yul", "Kang Kyung-wha": a capitalised word followed by a hyphenated given
+/// name. Returns how many tokens the name spans.
+fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
+    let word = |k: usize| tokens.get(k).map(|t| &text[t.start..t.end]);
+    let (family, given, tail) = (word(i)?, word(i + 1)?, word(i + 2)?);
+    let hyphen = text.get(tokens[i + 1].end..tokens[i + 2].start) == Some("-");
+    let spaced = text
+        .get(tokens[i].end..tokens[i + 1].start)
+        .is_some_and(|g| g.trim_matches(',').trim().is_empty());
+    let capital = |w: &str| w.starts_with(char::is_uppercase);
+    (i > 0 && capital(family) && capital(given) && !capital(tail) && hyphen && spaced).then_some(3)
 }
 
 fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
@@ -411,6 +449,13 @@ mod tests {
             .map(|c| c.asked.as_str())
             .collect();
         assert_eq!(names, ["Korea", "Indonesia"]);
+    }
+
+    #[test]
+    fn a_korean_name_also_matches_its_family_name() {
+        let q = ask("What did Cho Tae-yul discuss?");
+        assert_eq!(asked(&q), ["Cho Tae-yul", "discuss"]);
+        assert!(q.concepts[0].variants.contains(&vec!["cho".to_string()]));
     }
 
     #[test]

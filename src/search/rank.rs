@@ -3,16 +3,66 @@
 //! release is the meeting or year the question names, whether it holds the kind of
 //! fact asked for, and, for "latest", how recent it is.
 
-use super::analyzer::{self, Token};
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analyzer;
 use super::{Hit, Index, Kind, ParagraphRef, Question};
 use crate::corpus::{Corpus, Release};
 use crate::text::{find_dates, find_meeting, ordinal_number};
 
+/// A stem as a number: re-ranking compares stems a great many times, and a paragraph's
+/// stems are kept (see `ParagraphFacts`) as eight bytes each rather than as strings.
+pub type StemId = u64;
+
+/// FNV-1a: stable, fast, and collisions between two real stems are vanishingly rare.
+pub fn stem_id(stem: &str) -> StemId {
+    stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn ids(stems: &[String]) -> Vec<StemId> {
+    stems.iter().map(|s| stem_id(s)).collect()
+}
+
+/// What re-ranking needs of a paragraph, computed the first time it is a candidate and
+/// kept: its stems (without the tails of hyphenated names) and which kinds of facts it
+/// states. Bounded by the corpus size.
+#[derive(Debug, Clone)]
+pub struct ParagraphFacts {
+    pub stems: Box<[StemId]>,
+    pub has_date: bool,
+    pub has_period: bool,
+    pub has_quantity: bool,
+    pub has_person: bool,
+}
+
+impl ParagraphFacts {
+    pub fn of(text: &str, a: &TextAnalyzer) -> ParagraphFacts {
+        let stems = analyzer::content_tokens(a, text)
+            .iter()
+            .map(|t| stem_id(&t.stem))
+            .collect();
+        ParagraphFacts {
+            stems,
+            has_date: !find_dates(text).is_empty(),
+            has_period: crate::text::find_period(text).is_some(),
+            has_quantity: crate::text::has_quantity(text),
+            has_person: crate::names::person(&[], text).is_some(),
+        }
+    }
+}
+
+/// One lazily filled `ParagraphFacts` per paragraph, in index order.
+pub type FactsCache = Vec<OnceLock<ParagraphFacts>>;
+
 /// What the ranker knows about a release beyond its text.
 #[derive(Debug, Clone)]
 pub struct ReleaseFacts {
-    /// Stems of title, meeting and place.
-    pub meta: Vec<String>,
+    /// Stems of title and meeting.
+    pub meta: Vec<StemId>,
     /// The meeting's ordinal and its stems ("26th ASEAN-ROK Dialogue" → 26, [...]).
     pub meeting: Option<(u32, Vec<String>)>,
 }
@@ -20,7 +70,9 @@ pub struct ReleaseFacts {
 impl ReleaseFacts {
     pub fn of(release: &Release, index: &Index) -> ReleaseFacts {
         let a = index.analyzer();
-        let meta_text = format!("{} {} {}", release.title, release.meeting, release.place);
+        // The place is the keeper's summary, not the release's words: it helps find a
+        // release, but does not count as the release saying something.
+        let meta_text = format!("{} {}", release.title, release.meeting);
         let name = if release.meeting.is_empty() {
             find_meeting(&release.title)
         } else {
@@ -31,7 +83,7 @@ impl ReleaseFacts {
             Some((first, analyzer::stems(a, &m)))
         });
         ReleaseFacts {
-            meta: analyzer::stems(a, &meta_text),
+            meta: ids(&analyzer::stems(a, &meta_text)),
             meeting,
         }
     }
@@ -54,6 +106,8 @@ impl ReleaseFacts {
 pub struct Weights {
     pub weight: Vec<f32>,
     pub known: Vec<bool>,
+    /// Each concept's variants as stem ids.
+    pub ids: Vec<Vec<Vec<StemId>>>,
 }
 
 impl Weights {
@@ -69,18 +123,40 @@ impl Weights {
                 .max()
                 .unwrap_or(0);
             let idf = ((n + 1.0) / (df as f32 + 0.5)).ln().max(0.1);
-            // An unknown plain word may be a paraphrase ("pledge" for "commit"): it
-            // counts, but less than an unknown name would.
-            weight.push(if df == 0 && !c.name { idf * 0.5 } else { idf });
+            // A word the corpus never uses counts against an answer, but only as much
+            // as a fairly rare word: questions paraphrase ("fell", "celebrate").
+            let idf = if df == 0 && !c.name {
+                idf * UNKNOWN_WORD_SHARE
+            } else {
+                idf
+            };
+            // The word naming the kind of answer ("what *share*", "which *countries*")
+            // rarely stands in the answer itself.
+            weight.push(if q.focus == Some(weight.len()) {
+                idf * FOCUS_SHARE
+            } else {
+                idf
+            });
             known.push(df > 0);
         }
-        Weights { weight, known }
+        let ids = q
+            .concepts
+            .iter()
+            .map(|c| c.variants.iter().map(|v| ids(v)).collect())
+            .collect();
+        Weights { weight, known, ids }
     }
 
     pub fn total(&self) -> f32 {
         self.weight.iter().sum::<f32>().max(f32::EPSILON)
     }
 }
+
+/// How much of an unknown word's rarity counts against an answer.
+pub const UNKNOWN_WORD_SHARE: f32 = 0.5;
+
+/// How much the word naming the kind of answer counts.
+pub const FOCUS_SHARE: f32 = 0.3;
 
 /// A candidate paragraph after re-ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,49 +168,121 @@ pub struct Ranked {
     pub coverage: f32,
     /// Coverage by the paragraph text alone.
     pub text_coverage: f32,
+    /// Weight share of the most important question concept the paragraph lacks.
+    pub gap: f32,
+    /// Whether the release is from, or the paragraph mentions, a year the question
+    /// names (`None` when it names none).
+    pub year_match: Option<bool>,
 }
 
-pub fn contains(haystack: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+pub fn contains<T: PartialEq>(haystack: &[T], needle: &[T]) -> bool {
+    positions(haystack, needle).next().is_some()
+}
+
+/// Where `needle` starts in `haystack`. Checks the first element before the slice: most
+/// windows fail there, and a slice comparison costs a `memcmp` call.
+pub fn positions<'a, T: PartialEq>(
+    haystack: &'a [T],
+    needle: &'a [T],
+) -> impl Iterator<Item = usize> + 'a {
+    let first = needle.first();
+    haystack
+        .windows(needle.len().max(1))
+        .enumerate()
+        .filter(move |(_, w)| first.is_some_and(|f| w[0] == *f) && *w == needle)
+        .map(|(i, _)| i)
+}
+
+/// Everything re-ranking reads besides the question and the hits.
+pub struct Context<'a> {
+    pub corpus: &'a Corpus,
+    pub releases: &'a [ReleaseFacts],
+    pub paragraphs: &'a FactsCache,
+    /// Index order number of each release's first paragraph.
+    pub first_pid: &'a [u32],
+    pub analyzer: &'a TextAnalyzer,
+}
+
+impl Context<'_> {
+    /// The numbered paragraph a bullet stands under: "4" for "4·1".
+    fn parent(&self, at: ParagraphRef) -> Option<ParagraphRef> {
+        let paragraphs = &self.corpus.releases().get(at.release as usize)?.paragraphs;
+        let (head, _) = paragraphs
+            .get(at.paragraph as usize)?
+            .number
+            .split_once('·')?;
+        let index = paragraphs[..at.paragraph as usize]
+            .iter()
+            .rposition(|p| p.number == head)?;
+        Some(ParagraphRef {
+            release: at.release,
+            paragraph: index as u32,
+        })
+    }
+
+    fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
+        let pid = self.first_pid[at.release as usize] as usize + at.paragraph as usize;
+        let text =
+            &self.corpus.releases()[at.release as usize].paragraphs[at.paragraph as usize].text;
+        match self.paragraphs.get(pid) {
+            Some(cell) => cell.get_or_init(|| ParagraphFacts::of(text, self.analyzer)),
+            None => unreachable_facts(),
+        }
+    }
+}
+
+/// `first_pid` and the cache are built from the same corpus as the hits, so a miss
+/// cannot happen; an empty record keeps it harmless if it ever did.
+fn unreachable_facts() -> &'static ParagraphFacts {
+    static EMPTY: OnceLock<ParagraphFacts> = OnceLock::new();
+    EMPTY.get_or_init(|| ParagraphFacts {
+        stems: Box::new([]),
+        has_date: false,
+        has_period: false,
+        has_quantity: false,
+        has_person: false,
+    })
 }
 
 /// Re-ranks BM25 hits, best first.
-pub fn rerank(
-    q: &Question,
-    w: &Weights,
-    hits: &[Hit],
-    corpus: &Corpus,
-    facts: &[ReleaseFacts],
-    a: &tantivy::tokenizer::TextAnalyzer,
-) -> Vec<Ranked> {
+pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<Ranked> {
     let top_bm25 = hits.iter().map(|h| h.score).fold(f32::EPSILON, f32::max);
-    let releases = corpus.releases();
+    let releases = cx.corpus.releases();
     let mut out: Vec<Ranked> = hits
         .iter()
         .map(|hit| {
             let release = &releases[hit.at.release as usize];
-            let text = &release.paragraphs[hit.at.paragraph as usize].text;
-            let tokens = analyzer::tokens(a, text);
-            let fact = &facts[hit.at.release as usize];
-            let (coverage, text_coverage) = coverage(q, w, &tokens, &fact.meta);
+            let para = cx.paragraph(hit.at);
+            let fact = &cx.releases[hit.at.release as usize];
+            let parent = cx
+                .parent(hit.at)
+                .map_or(&[][..], |p| &cx.paragraph(p).stems[..]);
+            let (coverage, text_coverage, gap) = coverage(w, &para.stems, &fact.meta, parent);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
-            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage;
+            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage - 0.3 * gap;
             score += match fact.meeting_match(q) {
                 Some(true) => 0.3,
                 Some(false) => -0.5,
                 None if !q.meetings.is_empty() => -0.1,
                 None => 0.0,
             };
-            score += 0.2 * proximity(q, &tokens);
-            score += year_bonus(q, release, &tokens, text);
-            score += kind_bonus(q, text);
+            score += 0.2 * proximity(w, &para.stems);
+            let year_match = year_match(q, release, &para.stems);
+            score += match year_match {
+                Some(true) => 0.15,
+                Some(false) => -0.1,
+                None => 0.0,
+            };
+            score += kind_bonus(q, para);
             Ranked {
                 at: hit.at,
                 score,
                 coverage,
                 text_coverage,
+                gap,
+                year_match,
             }
         })
         .collect();
@@ -161,33 +309,42 @@ fn prefer_newest(ranked: &mut [Ranked]) {
 /// How much of a "latest" question a release must cover to count as the latest answer.
 const LATEST_MIN_COVERAGE: f32 = 0.6;
 
-fn coverage(q: &Question, w: &Weights, tokens: &[Token], meta: &[String]) -> (f32, f32) {
-    let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
-    let (mut all, mut text) = (0.0, 0.0);
-    for (c, weight) in q.concepts.iter().zip(&w.weight) {
-        if c.variants.iter().any(|v| contains(&stems, v)) {
+/// (coverage, text coverage, largest missing share): how much of the question the
+/// paragraph covers — with its context: its release's title and meeting, and for a
+/// bullet the numbered paragraph it stands under ("(Indonesia) …" above "ㅇ Both
+/// ministers agreed …") — how much its text alone covers, and the weight share of the
+/// most important concept it lacks.
+fn coverage(w: &Weights, stems: &[StemId], meta: &[StemId], parent: &[StemId]) -> (f32, f32, f32) {
+    let (mut all, mut text, mut gap) = (0.0, 0.0, 0.0f32);
+    for ((variants, weight), known) in w.ids.iter().zip(&w.weight).zip(&w.known) {
+        if variants.iter().any(|v| contains(stems, v)) {
             all += weight;
             text += weight;
-        } else if c.variants.iter().any(|v| contains(meta, v)) {
-            all += 0.8 * weight;
+        } else if variants
+            .iter()
+            .any(|v| contains(meta, v) || contains(parent, v))
+        {
+            all += 0.5 * weight;
+        } else if *known {
+            // A word no release uses is likely a paraphrase; coverage accounts for it.
+            gap = gap.max(*weight);
         }
     }
-    (all / w.total(), text / w.total())
+    (all / w.total(), text / w.total(), gap / w.total())
 }
 
 /// Share of the question's neighbouring concept pairs that stand within a few words of
 /// each other in the paragraph, in either order ("foreign minister of Laos" meets "Lao
 /// Deputy Prime Minister and Foreign Minister").
-fn proximity(q: &Question, tokens: &[Token]) -> f32 {
+fn proximity(w: &Weights, stems: &[StemId]) -> f32 {
     const NEAR: usize = 5;
-    if q.concepts.len() < 2 {
+    if w.ids.len() < 2 {
         return 0.0;
     }
-    let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
-    let positions: Vec<Vec<usize>> = q
-        .concepts
+    let positions: Vec<Vec<usize>> = w
+        .ids
         .iter()
-        .map(|c| occurrences(&stems, &c.variants))
+        .map(|variants| occurrences(stems, variants))
         .collect();
     let near = positions
         .windows(2)
@@ -196,64 +353,36 @@ fn proximity(q: &Question, tokens: &[Token]) -> f32 {
                 .any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= NEAR))
         })
         .count();
-    near as f32 / (q.concepts.len() - 1) as f32
+    near as f32 / (w.ids.len() - 1) as f32
 }
 
 /// Token positions where any of the variants starts.
-fn occurrences(stems: &[String], variants: &[Vec<String>]) -> Vec<usize> {
-    variants
-        .iter()
-        .filter(|v| !v.is_empty())
-        .flat_map(|v| {
-            stems
-                .windows(v.len())
-                .enumerate()
-                .filter(move |(_, w)| *w == v.as_slice())
-                .map(|(i, _)| i)
-        })
-        .collect()
+fn occurrences(stems: &[StemId], variants: &[Vec<StemId>]) -> Vec<usize> {
+    variants.iter().flat_map(|v| positions(stems, v)).collect()
 }
 
-fn year_bonus(q: &Question, release: &Release, tokens: &[Token], text: &str) -> f32 {
+fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool> {
     if q.years.is_empty() {
-        return 0.0;
+        return None;
     }
-    let in_text = tokens.iter().any(|t| {
-        q.years
-            .iter()
-            .any(|y| text[t.start..t.end] == y.to_string())
-    });
-    if q.years.contains(&release.date.year) || in_text {
-        0.15
-    } else {
-        -0.1
-    }
+    let in_text = q
+        .years
+        .iter()
+        .any(|y| stems.contains(&stem_id(&y.to_string())));
+    Some(q.years.contains(&release.date.year) || in_text)
 }
 
-fn kind_bonus(q: &Question, text: &str) -> f32 {
+fn kind_bonus(q: &Question, para: &ParagraphFacts) -> f32 {
     match q.kind {
-        Kind::Who if q.asks_person() => {
-            let asked: Vec<&str> = q
-                .concepts
-                .iter()
-                .flat_map(|c| c.asked.split_whitespace())
-                .collect();
-            if crate::names::person(&asked, text).is_some() {
-                0.1
-            } else {
-                0.0
-            }
-        }
-        Kind::When if !find_dates(text).is_empty() => 0.15,
-        Kind::HowMuch if has_amount(text) => 0.1,
+        Kind::Who if q.asks_person() && para.has_person => 0.1,
+        Kind::When if para.has_date => 0.15,
+        Kind::When if para.has_period => 0.05,
+        Kind::HowMuch if para.has_quantity => 0.2,
         _ => 0.0,
     }
 }
 
 /// Whether the text states an amount: a percentage, a sum of money, a count.
 pub fn has_amount(text: &str) -> bool {
-    text.contains('%')
-        || ["USD", "US$", "KRW", "won", "dollars", "million", "billion"]
-            .iter()
-            .any(|u| text.contains(u))
+    crate::text::has_quantity(text)
 }

@@ -86,6 +86,11 @@ fn abstains_on_what_the_corpus_does_not_cover() {
             "30th ASEAN-ROK Dialogue",
         ),
         ("How do I reset my password?", "could not find"),
+        (
+            "Where was the ASEAN-ROK Dialogue held in 2023?",
+            "no ASEAN-ROK Dialogue from 2023",
+        ),
+        ("What did President Yoon say?", "do not mention Yoon"),
         ("🙂", "nothing to look up"),
     ];
     for (q, says) in cases {

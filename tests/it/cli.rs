@@ -265,3 +265,49 @@ fn import_writes_a_corpus_file_that_answers() {
             .contains("ocean plastics")
     );
 }
+
+#[test]
+fn report_reads_the_question_log_the_daemon_keeps() {
+    use attache::qlog::{Entry, QuestionLog};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = QuestionLog::open(&dir.path().join("attache.db")).expect("opens");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for (q, found, at) in [
+        ("Who won the World Cup?", false, now),
+        ("who won the world cup", false, now),
+        ("What is KASI?", true, now),
+        ("Old question?", false, now - 30 * 86_400),
+    ] {
+        let entry = Entry {
+            at,
+            chat: "h".into(),
+            chat_type: "private".into(),
+            question: q.into(),
+            found,
+            release: found.then(|| "2023-06-16-park-jin-asean-secretary-general".to_string()),
+            paragraph: None,
+            latency_ms: 0.2,
+        };
+        log.record(&entry).expect("record");
+    }
+    drop(log);
+    let d = dir.path().to_str().unwrap_or(".");
+    let o = attache(&["--data-dir", d, "report", "--since", "7d", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(
+        v["asked"], 3,
+        "the 30-day-old question is outside --since 7d"
+    );
+    assert_eq!(v["unanswered"][0][1], 2);
+    let text = attache(&["--data-dir", d, "report"]);
+    assert!(stdout(&text).contains("Most asked, not found:"));
+    assert_eq!(
+        attache(&["--data-dir", d, "report", "--since", "a week"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

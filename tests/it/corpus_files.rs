@@ -42,3 +42,49 @@ fn each_bad_file_is_named_and_the_good_one_still_answers() {
     }
     assert!(String::from_utf8_lossy(&o.stdout).contains("ocean plastics"));
 }
+
+mod properties {
+    use attache::corpus::import::{ImportOptions, import_page};
+    use attache::corpus::split_paragraphs;
+    use proptest::prelude::*;
+
+    fn lines() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            "[0-9]{1,3}\\. [A-Za-z ,.’“”()-]{0,60}",
+            "[оoㅇ°○*※▲①-] [A-Za-z ,.]{0,40}",
+            "\\PC{0,50}",
+            Just(String::new()),
+            Just("Date".to_string()),
+            Just("2023-06-20".to_string()),
+            Just("hit".to_string()),
+            Just("Press Releases".to_string()),
+            Just("바로가기 메뉴".to_string()),
+        ];
+        proptest::collection::vec(line, 0..20).prop_map(|l| l.join("\n"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn paragraphs_are_verbatim_pieces_of_the_body(body in lines()) {
+            for p in split_paragraphs(&body) {
+                prop_assert!(!p.text.is_empty());
+                prop_assert!(!p.number.is_empty());
+                // Hard-wrapped lines are joined with a space; each piece is verbatim.
+                for piece in p.text.split(' ') {
+                    prop_assert!(body.contains(piece), "{piece:?} is not in the body");
+                }
+            }
+        }
+
+        #[test]
+        fn importing_any_page_gives_a_file_or_a_reason(page in lines()) {
+            let opts = ImportOptions { url: Some("https://example.org".into()), date: "2024-01-01".parse().ok(), ..ImportOptions::default() };
+            if let Ok(imported) = import_page(&page, &opts) {
+                let again = attache::corpus::Release::parse("x.md".as_ref(), &imported.render());
+                prop_assert!(again.is_ok(), "{:?}", again.err());
+            }
+        }
+    }
+}

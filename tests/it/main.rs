@@ -2,7 +2,11 @@
 
 mod answers;
 mod architecture;
+mod check;
 mod cli;
 mod corpus_files;
+mod deploy;
 mod dev_set;
-mod scale;
+mod fake_telegram;
+mod load;
+mod telegram;

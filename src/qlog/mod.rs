@@ -1,0 +1,204 @@
+//! The question log: what was asked, whether Attaché answered, which release it cited,
+//! and the 👍/👎 it got — so corpus keepers learn which releases to add next. Also the
+//! daemon's polling state, so no Telegram update is lost or answered twice across a
+//! restart.
+//!
+//! SQLite (bundled) in the data directory. This module is synchronous; the daemon calls
+//! it from a writer thread so a slow or broken disk never blocks an answer.
+
+mod report;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use report::{Report, Since};
+
+#[derive(Debug, thiserror::Error)]
+#[error("question log {path}: {source}")]
+pub struct LogError {
+    path: String,
+    #[source]
+    source: rusqlite::Error,
+}
+
+/// One answered (or abstained) question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Unix seconds.
+    pub at: i64,
+    /// A hash of the chat id: the log never holds who asked.
+    pub chat: String,
+    /// "private", "group", "supergroup", "channel", "inline", "cli".
+    pub chat_type: String,
+    pub question: String,
+    pub found: bool,
+    pub release: Option<String>,
+    pub paragraph: Option<String>,
+    pub latency_ms: f64,
+}
+
+pub struct QuestionLog {
+    conn: Connection,
+    path: String,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS questions (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    chat       TEXT NOT NULL,
+    chat_type  TEXT NOT NULL,
+    question   TEXT NOT NULL,
+    found      INTEGER NOT NULL,
+    release    TEXT,
+    paragraph  TEXT,
+    latency_ms REAL NOT NULL,
+    feedback   INTEGER
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions(at);
+CREATE TABLE IF NOT EXISTS state (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+";
+
+impl QuestionLog {
+    /// Opens (or creates) the log. WAL journaling lets `attache report` read while the
+    /// daemon writes; a busy timeout rides out short locks instead of failing.
+    pub fn open(path: &Path) -> Result<QuestionLog, LogError> {
+        let name = path.display().to_string();
+        let wrap = |source| LogError {
+            path: name.clone(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(wrap)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(wrap)?;
+        // WAL needs a writable directory; a read-only one still reads.
+        let _ = conn.pragma_update(None, "journal_mode", "WAL");
+        conn.execute_batch(SCHEMA).map_err(wrap)?;
+        Ok(QuestionLog { conn, path: name })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> LogError {
+        LogError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Records a question; returns its id (for feedback on the answer later).
+    pub fn record(&self, e: &Entry) -> Result<i64, LogError> {
+        self.conn
+            .execute(
+                "INSERT INTO questions (at, chat, chat_type, question, found, release, paragraph, latency_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![e.at, e.chat, e.chat_type, e.question, e.found, e.release, e.paragraph, e.latency_ms],
+            )
+            .map_err(|s| self.err(s))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Stores 👍 (`true`) or 👎 (`false`) for an answer; the latest press wins.
+    /// Returns whether the question exists.
+    pub fn feedback(&self, id: i64, up: bool) -> Result<bool, LogError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE questions SET feedback = ?1 WHERE id = ?2",
+                params![if up { 1 } else { -1 }, id],
+            )
+            .map_err(|s| self.err(s))?;
+        Ok(changed > 0)
+    }
+
+    /// Deletes questions older than `keep_days` before `now`; returns how many.
+    pub fn prune(&self, keep_days: u32, now: i64) -> Result<usize, LogError> {
+        let cutoff = now - i64::from(keep_days) * 86_400;
+        self.conn
+            .execute("DELETE FROM questions WHERE at < ?1", params![cutoff])
+            .map_err(|s| self.err(s))
+    }
+
+    /// A saved integer, e.g. the next Telegram update id to fetch.
+    pub fn state(&self, key: &str) -> Result<Option<i64>, LogError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM state WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|s| self.err(s))
+    }
+
+    pub fn set_state(&self, key: &str, value: i64) -> Result<(), LogError> {
+        self.conn
+            .execute(
+                "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// The report for corpus keepers, over the questions since `since` (Unix seconds).
+    pub fn report(&self, since: i64, top: usize) -> Result<Report, LogError> {
+        report::build(&self.conn, since, top).map_err(|s| self.err(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(at: i64, q: &str, found: bool, release: Option<&str>) -> Entry {
+        Entry {
+            at,
+            chat: "c1".into(),
+            chat_type: "private".into(),
+            question: q.into(),
+            found,
+            release: release.map(String::from),
+            paragraph: release.map(|_| "1".to_string()),
+            latency_ms: 0.3,
+        }
+    }
+
+    #[test]
+    fn records_feedback_prunes_and_survives_reopening() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("attache.db");
+        let log = QuestionLog::open(&path).expect("opens");
+        let old = log
+            .record(&entry(1_000, "old?", true, Some("r1")))
+            .expect("records");
+        let new = log
+            .record(&entry(200_000, "new?", false, None))
+            .expect("records");
+        assert!(log.feedback(new, false).expect("feedback"));
+        assert!(!log.feedback(9_999, true).expect("feedback on a missing id"));
+        log.set_state("offset", 42).expect("state");
+        drop(log);
+        let log = QuestionLog::open(&path).expect("reopens");
+        assert_eq!(log.state("offset").expect("state"), Some(42));
+        assert_eq!(
+            log.prune(1, 200_000).expect("prunes"),
+            1,
+            "only the old question goes"
+        );
+        let report = log.report(0, 10).expect("report");
+        assert_eq!((report.asked, report.answered), (1, 0));
+        let _ = old;
+    }
+
+    #[test]
+    fn a_corrupt_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("attache.db");
+        std::fs::write(&path, b"this is not a database, just bytes").expect("write");
+        let err = QuestionLog::open(&path).err().expect("refused");
+        assert!(err.to_string().contains("attache.db"), "{err}");
+    }
+}

@@ -1,0 +1,1116 @@
+//! End-to-end tests of `attache serve` against the fake Bot API: the real daemon
+//! (in process through `serve_on`, or the built binary where signals and exit codes
+//! matter) on the shipped corpus. Assertions are about what a chat user or an
+//! operator would notice; waits only guard against hangs.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use attache::Engine;
+use attache::config::{Settings, Sources};
+use attache::telegram::format::{is_valid_html, utf16_len};
+use attache::telegram::{Listeners, serve_on, shared};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::oneshot;
+
+use crate::fake_telegram::{BOT_ID, BOT_USERNAME, FakeTelegram, Fault, TOKEN};
+
+const QUESTION: &str = "Where was the 26th ASEAN-ROK Dialogue held?";
+
+// ---- harness ------------------------------------------------------------------
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Everything any in-process daemon logged (all tests share one subscriber).
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = buf.clone();
+        let settings = attache::config::LogSettings {
+            format: attache::config::LogFormat::Json,
+            level: "debug,hyper=info,tantivy=info".to_string(),
+        };
+        let make = move || CaptureWriter(writer.clone());
+        attache::telemetry::install(attache::telemetry::subscriber(&settings, false, make));
+        buf
+    })
+    .clone()
+}
+
+fn logs_text() -> String {
+    let logs = captured_logs();
+    let bytes = logs.lock().map(|b| b.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(data);
+        }
+        if std::env::var_os("ATTACHE_TEST_LOGS").is_some() {
+            let _ = std::io::stderr().write_all(data);
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The engine on the shipped corpus, built once per test process.
+fn engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let (engine, errors) = Engine::from_dir(
+                &root().join("corpus"),
+                Some(&root().join("config/synonyms.toml")),
+            )
+            .expect("the shipped corpus loads");
+            assert!(errors.is_empty(), "{errors:?}");
+            Arc::new(engine)
+        })
+        .clone()
+}
+
+/// Settings as the tests run the daemon: the fake server, no throttling, short
+/// timeouts and backoff, a private data directory.
+fn test_env(
+    fake: &FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+) -> HashMap<String, String> {
+    let mut env: HashMap<String, String> = [
+        ("ATTACHE__TELEGRAM__TOKEN", TOKEN.to_string()),
+        ("ATTACHE__TELEGRAM__API_URL", fake.url()),
+        ("ATTACHE__TELEGRAM__THROTTLE", "false".into()),
+        ("ATTACHE__TELEGRAM__POLL_TIMEOUT_SECS", "1".into()),
+        ("ATTACHE__TELEGRAM__REQUEST_TIMEOUT_SECS", "2".into()),
+        ("ATTACHE__TELEGRAM__BACKOFF_MS", "20".into()),
+        ("ATTACHE__TELEGRAM__TYPING_AFTER_MS", "60000".into()),
+        ("ATTACHE__DATA_DIR", data_dir.display().to_string()),
+        (
+            "ATTACHE__CORPUS__DIR",
+            root().join("corpus").display().to_string(),
+        ),
+        (
+            "ATTACHE__CORPUS__SYNONYMS",
+            root().join("config/synonyms.toml").display().to_string(),
+        ),
+        ("ATTACHE__OPS__LISTEN", "127.0.0.1:0".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
+    }
+    env
+}
+
+struct TestApp {
+    fake: FakeTelegram,
+    engine: attache::telegram::SharedEngine,
+    ops: SocketAddr,
+    data_dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    /// Resolves the shutdown future and waits for `serve` to return.
+    async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.expect("serve does not panic"),
+            None => Ok(()),
+        }
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_path_buf();
+    let mut app = start(fake, &dir, extra, None).await;
+    app._tmp = Some(tmp);
+    app
+}
+
+/// Starts `serve_on` in process; `webhook` is the listener for webhook mode.
+async fn start(
+    fake: FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+    webhook: Option<tokio::net::TcpListener>,
+) -> TestApp {
+    start_with_engine(engine(), fake, data_dir, extra, webhook).await
+}
+
+async fn start_with_engine(
+    engine: Arc<Engine>,
+    fake: FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+    webhook: Option<tokio::net::TcpListener>,
+) -> TestApp {
+    captured_logs();
+    let sources = Sources {
+        file: None,
+        env: test_env(&fake, data_dir, extra),
+    };
+    let settings = Settings::load(&sources).expect("test settings load");
+    let ops = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind ops");
+    let ops_addr = ops.local_addr().expect("ops addr");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let listeners = Listeners {
+        ops: Some(ops),
+        webhook,
+    };
+    let engine = shared(engine);
+    let task = tokio::spawn(serve_on(engine.clone(), settings, listeners, async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        fake,
+        engine,
+        ops: ops_addr,
+        data_dir: data_dir.to_path_buf(),
+        _tmp: None,
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+/// A minimal HTTP/1.1 client (no extra dependency): returns status and body.
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await.expect("read");
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// What Telegram would check about an HTML message the bot sent.
+fn assert_sendable(body: &Value) {
+    let text = body["text"].as_str().expect("text");
+    assert_eq!(body["parse_mode"], "HTML", "{body}");
+    assert!(is_valid_html(text), "not valid Telegram HTML: {text}");
+    assert!(utf16_len(text) <= 4096, "too long: {}", utf16_len(text));
+    assert!(!text.trim().is_empty());
+    if let Some(rows) = body["reply_markup"]["inline_keyboard"].as_array() {
+        for button in rows.iter().flat_map(|r| r.as_array().into_iter().flatten()) {
+            let data = button["callback_data"].as_str().unwrap_or_default();
+            assert!(data.len() <= 64, "callback data too long: {data}");
+        }
+    }
+}
+
+fn text_of(body: &Value) -> &str {
+    body["text"].as_str().unwrap_or_default()
+}
+
+fn buttons(body: &Value) -> Vec<(String, String)> {
+    body["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.as_array().into_iter().flatten())
+        .map(|b| {
+            (
+                b["text"].as_str().unwrap_or_default().to_string(),
+                b["callback_data"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Sends `text` in a private chat and returns the bot's replies to it.
+async fn ask_private(app: &TestApp, chat: i64, text: &str) -> Vec<Value> {
+    let (update, msg) = app.fake.private_text(chat, text);
+    app.fake.wait_handled(update).await;
+    app.fake.replies_to(&msg)
+}
+
+// ---- what a chat user gets ---------------------------------------------------------
+
+#[tokio::test]
+async fn private_question_gets_a_cited_html_answer() {
+    let mut app = spawn_app().await;
+    let replies = ask_private(&app, 501, QUESTION).await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let reply = &replies[0];
+    assert_sendable(reply);
+    let text = text_of(reply);
+    assert!(text.contains("Seoul"), "{text}");
+    assert!(text.contains("<b>[1]</b>"), "citation number: {text}");
+    assert!(text.contains("<b>Sources</b>"), "{text}");
+    assert!(
+        text.contains("<a href=\"https://www.mofa.go.kr/"),
+        "linked title: {text}"
+    );
+    assert!(text.contains("¶1"), "paragraph: {text}");
+    assert!(text.contains("2022"), "date: {text}");
+    assert_eq!(reply["link_preview_options"]["is_disabled"], true);
+    assert_eq!(reply["chat_id"], 501);
+    let labels: Vec<String> = buttons(reply).into_iter().map(|(t, _)| t).collect();
+    assert!(
+        labels.contains(&"👍".to_string()) && labels.contains(&"👎".to_string()),
+        "{labels:?}"
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn with_throttling_on_replies_still_arrive() {
+    let mut app = spawn_app_with(&[("ATTACHE__TELEGRAM__THROTTLE", "true")]).await;
+    let (u1, q1) = app.fake.private_text(540, QUESTION);
+    let (u2, q2) = app
+        .fake
+        .private_text(540, "When was the 29th ASEAN-ROK Dialogue held?");
+    app.fake.wait_handled(u1).await;
+    app.fake.wait_handled(u2).await;
+    assert_eq!(app.fake.replies_to(&q1).len(), 1);
+    assert_eq!(app.fake.replies_to(&q2).len(), 1);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn unanswerable_question_abstains_politely_with_suggestions() {
+    let mut app = spawn_app().await;
+    let replies = ask_private(&app, 502, "What is the recipe for kimchi stew?").await;
+    assert_eq!(replies.len(), 1);
+    assert_sendable(&replies[0]);
+    assert!(
+        buttons(&replies[0]).is_empty(),
+        "no feedback buttons on an abstention"
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn more_and_feedback_buttons_are_acknowledged() {
+    let mut app = spawn_app().await;
+    let q = "What did the ministers discuss about North Korea?";
+    let (update, question) = app.fake.private_text(503, q);
+    app.fake.wait_handled(update).await;
+    let answer = app.fake.calls("sendMessage").pop().expect("answered");
+    let bot_msg = app.fake.bot_message(&answer);
+    let data: HashMap<String, String> = buttons(&answer.body).into_iter().collect();
+
+    if let Some(more) = data.get("More sources") {
+        let u = app.fake.callback(503, &bot_msg, more);
+        app.fake.wait_handled(u).await;
+        let acks = app.fake.wait_for("answerCallbackQuery", 1).await;
+        assert!(
+            acks[0].body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("sources"),
+            "{:?}",
+            acks[0].body
+        );
+        let replies = app.fake.replies_to(&question);
+        assert_eq!(replies.len(), 2, "the answer and the follow-up");
+        assert_sendable(&replies[1]);
+    }
+    let before = app.fake.calls("answerCallbackQuery").len();
+    let down = data.get("👎").expect("👎 button");
+    let u = app.fake.callback(503, &bot_msg, down);
+    app.fake.wait_handled(u).await;
+    let acks = app.fake.wait_for("answerCallbackQuery", before + 1).await;
+    assert!(
+        acks[before].body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Thanks")
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn tampered_or_stale_buttons_get_a_polite_answer() {
+    let mut app = spawn_app().await;
+    let (update, _) = app.fake.private_text(504, QUESTION);
+    app.fake.wait_handled(update).await;
+    let answer = app.fake.calls("sendMessage").pop().expect("answered");
+    let bot_msg = app.fake.bot_message(&answer);
+    let long = "m:".repeat(50);
+    for data in [
+        "m:zzzz",
+        "f:x:00000000",
+        "<script>",
+        long.as_str(),
+        "m:00000000",
+        "x:9",
+    ] {
+        let u = app.fake.callback(504, &bot_msg, data);
+        app.fake.wait_handled(u).await;
+    }
+    let acks = app.fake.wait_for("answerCallbackQuery", 6).await;
+    for ack in &acks {
+        let text = ack.body["text"].as_str().unwrap_or_default();
+        assert!(
+            text.contains("again") || text.contains("no longer"),
+            "{text}"
+        );
+    }
+    // Only the question's own answer was sent: no stray messages.
+    assert_eq!(app.fake.calls("sendMessage").len(), 1);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn commands_are_registered_and_answer() {
+    let mut app = spawn_app().await;
+    let registered = app.fake.wait_for("setMyCommands", 1).await;
+    let names: Vec<&str> = registered[0].body["commands"]
+        .as_array()
+        .expect("commands")
+        .iter()
+        .filter_map(|c| c["command"].as_str())
+        .collect();
+    for c in ["start", "help", "sources", "latest", "about", "ask"] {
+        assert!(names.contains(&c), "{names:?}");
+    }
+
+    let start = ask_private(&app, 505, "/start").await;
+    assert_sendable(&start[0]);
+    let examples = buttons(&start[0]);
+    assert_eq!(examples.len(), 3, "three example questions: {examples:?}");
+
+    let deep = ask_private(&app, 505, "/start 2022-07-01-26th-asean-rok-dialogue").await;
+    assert!(
+        text_of(&deep[0]).contains("26th ASEAN-ROK Dialogue"),
+        "{}",
+        text_of(&deep[0])
+    );
+
+    let help = ask_private(&app, 505, "/help").await;
+    assert!(text_of(&help[0]).contains("/ask"));
+
+    let sources = ask_private(&app, 505, "/sources").await;
+    let text = text_of(&sources[0]);
+    assert_sendable(&sources[0]);
+    assert_eq!(text.matches("<a href=").count(), 5, "{text}");
+    let first = text.find("2025").expect("newest release listed");
+    let oldest = text.find("2020").expect("oldest listed");
+    assert!(first < oldest, "newest first: {text}");
+
+    let latest = ask_private(&app, 505, "/latest").await;
+    assert!(
+        text_of(&latest[0]).contains("29th"),
+        "{}",
+        text_of(&latest[0])
+    );
+    assert!(text_of(&latest[0]).contains("¶1"));
+
+    let about = ask_private(&app, 505, "/about").await;
+    let text = text_of(&about[0]);
+    assert!(
+        text.contains(env!("CARGO_PKG_VERSION")) && text.contains("5 press releases"),
+        "{text}"
+    );
+
+    // An example button asks its question.
+    let start_msg = app.fake.calls("sendMessage")[0].clone();
+    let u = app
+        .fake
+        .callback(505, &app.fake.bot_message(&start_msg), &examples[0].1);
+    app.fake.wait_handled(u).await;
+    let ack = app.fake.wait_for("answerCallbackQuery", 1).await;
+    assert_eq!(ack[0].body["text"], "Here is the answer.");
+    let last = app
+        .fake
+        .calls("sendMessage")
+        .pop()
+        .expect("example answered");
+    assert_sendable(&last.body);
+    // Its buttons know the question although the answer replies to nothing.
+    let data: HashMap<String, String> = buttons(&last.body).into_iter().collect();
+    let up = data
+        .get("👍")
+        .expect("feedback buttons under the example's answer");
+    let more = data.get("More sources").unwrap_or(up);
+    let u = app.fake.callback(505, &app.fake.bot_message(&last), more);
+    app.fake.wait_handled(u).await;
+    let acks = app.fake.wait_for("answerCallbackQuery", 2).await;
+    let text = acks[1].body["text"].as_str().unwrap_or_default();
+    assert!(
+        !text.contains("expired") && !text.contains("no longer"),
+        "{text}"
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn groups_answer_ask_mentions_and_replies_only() {
+    let mut app = spawn_app().await;
+    let f = &app.fake;
+    let (u1, chatter) = f.group_text(
+        -1_001_001,
+        7,
+        "Anyone up for lunch? The Dialogue was long.",
+        None,
+    );
+    let (u2, other_bot) = f.group_text(-1_001_001, 7, "/help@SomeOtherBot", None);
+    let (u3, ask) = f.group_text(-1_001_001, 7, &format!("/ask {QUESTION}"), None);
+    let (u4, mention) = f.group_text(-1_001_001, 8, &format!("@{BOT_USERNAME} {QUESTION}"), None);
+    let (u5, empty_ask) = f.group_text(-1_001_001, 8, "/ask", None);
+    for u in [u1, u2, u3, u4, u5] {
+        f.wait_handled(u).await;
+    }
+    assert!(f.replies_to(&chatter).is_empty(), "chatter ignored");
+    assert!(
+        f.replies_to(&other_bot).is_empty(),
+        "other bots' commands ignored"
+    );
+    let answer = f.replies_to(&ask);
+    assert_eq!(answer.len(), 1);
+    assert!(text_of(&answer[0]).contains("Seoul"));
+    assert_eq!(f.replies_to(&mention).len(), 1);
+    assert!(text_of(&f.replies_to(&empty_ask)[0]).contains("/ask"));
+
+    // A reply to the bot's message is a question too.
+    let bot_msg = f.bot_message(&f.calls("sendMessage")[0]);
+    let mut reply_to_bot = bot_msg.clone();
+    reply_to_bot["from"] = json!({ "id": BOT_ID, "is_bot": true, "first_name": "Attaché" });
+    let (u6, follow_up) = f.group_text(
+        -1_001_001,
+        7,
+        "When was the 29th ASEAN-ROK Dialogue held?",
+        Some(&reply_to_bot),
+    );
+    f.wait_handled(u6).await;
+    assert_eq!(f.replies_to(&follow_up).len(), 1);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn inline_query_offers_cited_articles() {
+    let mut app = spawn_app().await;
+    let u = app.fake.inline_query(9, QUESTION);
+    app.fake.wait_handled(u).await;
+    let calls = app.fake.wait_for("answerInlineQuery", 1).await;
+    let results = calls[0].body["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        assert_eq!(r["type"], "article");
+        assert!(r["id"].as_str().unwrap_or_default().len() <= 64);
+        assert!(r["description"].as_str().unwrap_or_default().contains('¶'));
+        let content = &r["input_message_content"];
+        let text = content["message_text"].as_str().expect("message text");
+        assert!(is_valid_html(text), "{text}");
+        assert!(text.contains("<a href=\"https://www.mofa.go.kr/"), "{text}");
+        assert_eq!(content["parse_mode"], "HTML");
+    }
+    // An empty inline query is answered with no results, not ignored.
+    let u = app.fake.inline_query(9, "   ");
+    app.fake.wait_handled(u).await;
+    let calls = app.fake.wait_for("answerInlineQuery", 2).await;
+    assert_eq!(calls[1].body["results"], json!([]));
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn edited_question_is_answered_again_in_place() {
+    let mut app = spawn_app().await;
+    let (u, question) = app
+        .fake
+        .private_text(506, "When was the 29th ASEAN-ROK Dialogue held?");
+    app.fake.wait_handled(u).await;
+    let first = app.fake.calls("sendMessage").pop().expect("answered");
+    let answer_id = first.body["__message"]["message_id"].clone();
+    let u = app.fake.edit(&question, QUESTION);
+    app.fake.wait_handled(u).await;
+    let edits = app.fake.wait_for("editMessageText", 1).await;
+    assert_eq!(edits[0].body["message_id"], answer_id);
+    assert_sendable(&edits[0].body);
+    assert!(text_of(&edits[0].body).contains("Seoul"));
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn non_text_messages_get_a_short_reply() {
+    let mut app = spawn_app().await;
+    let chat = FakeTelegram::private_chat(507);
+    let kinds = [
+        json!({ "sticker": { "file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512, "is_animated": false, "is_video": false } }),
+        json!({ "photo": [{ "file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90 }] }),
+        json!({ "location": { "latitude": 37.5, "longitude": 127.0 } }),
+        json!({ "voice": { "file_id": "v1", "file_unique_id": "vu1", "duration": 2 } }),
+    ];
+    for extra in kinds {
+        let (u, msg) = app.fake.message(chat.clone(), 507, extra);
+        app.fake.wait_handled(u).await;
+        let replies = app.fake.replies_to(&msg);
+        assert_eq!(replies.len(), 1, "{msg}");
+        assert!(text_of(&replies[0]).contains("text questions"));
+    }
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn bad_inputs_get_sensible_escaped_replies() {
+    let mut app = spawn_app().await;
+    let empty = ask_private(&app, 508, "   \n\t ").await;
+    assert!(
+        text_of(&empty[0]).contains("question in words"),
+        "{}",
+        text_of(&empty[0])
+    );
+    let emoji = ask_private(&app, 508, "🙂🙂🎉").await;
+    assert!(text_of(&emoji[0]).contains("written in words"));
+
+    let long = format!(
+        "{QUESTION} {}",
+        "and also tell me more about it ".repeat(30)
+    );
+    let cut = ask_private(&app, 508, &long).await;
+    assert!(
+        text_of(&cut[0]).contains("first 500 characters"),
+        "{}",
+        text_of(&cut[0])
+    );
+
+    let nasty =
+        "<b>Who</b> & \"what\" 'met' title:Seoul AND (ASEAN OR \"Korea\") -- ¶ &amp; <a href=x>";
+    let replies = ask_private(&app, 508, nasty).await;
+    assert_eq!(replies.len(), 1);
+    assert_sendable(&replies[0]);
+    let more_nasty = "*** ??? :: \\\\ ~~ ** AND OR NOT ( ) [ ] { } ^ \" Seoul";
+    let replies = ask_private(&app, 508, more_nasty).await;
+    assert_sendable(&replies[0]);
+    for call in app.fake.calls("sendMessage") {
+        assert_sendable(&call.body);
+    }
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn slow_answers_show_typing() {
+    let mut app = spawn_app_with(&[("ATTACHE__TELEGRAM__TYPING_AFTER_MS", "0")]).await;
+    let replies = ask_private(&app, 509, QUESTION).await;
+    assert_eq!(replies.len(), 1);
+    let actions = app.fake.wait_for("sendChatAction", 1).await;
+    assert_eq!(actions[0].body["action"], "typing");
+    app.stop().await.expect("clean stop");
+}
+
+/// An engine on `n` generated releases whose long titles are full of characters
+/// that need escaping (so `/sources` is far longer than one message).
+fn synthetic_engine(n: usize) -> (tempfile::TempDir, Arc<Engine>) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    for n in 0..n {
+        let text = format!(
+            "+++\nid = \"r{n:03}\"\ntitle = \"Outcome <{n}> of the ASEAN & Korea \\\"Dialogue\\\" \
+             on cooperation in trade, security, culture and people-to-people exchanges {n}\"\n\
+             date = \"2024-01-{:02}\"\nurl = \"https://www.mofa.go.kr/eng/view.do?seq={n}&x=1\"\n+++\n\n\
+             1. The ministers met on cooperation number {n} & agreed <to> continue.\n",
+            n % 28 + 1
+        );
+        std::fs::write(corpus.path().join(format!("r{n:03}.md")), text).expect("write");
+    }
+    let (engine, errors) = Engine::from_dir(corpus.path(), None).expect("synthetic corpus");
+    assert!(errors.is_empty(), "{errors:?}");
+    (corpus, Arc::new(engine))
+}
+
+#[tokio::test]
+async fn a_swapped_engine_answers_the_next_question() {
+    let mut app = spawn_app().await;
+    let before = ask_private(&app, 531, "/about").await;
+    assert!(text_of(&before[0]).contains("5 press releases"));
+    let (_corpus, bigger) = synthetic_engine(12);
+    app.engine.store(bigger);
+    let after = ask_private(&app, 531, "/about").await;
+    assert!(
+        text_of(&after[0]).contains("12 press releases"),
+        "{}",
+        text_of(&after[0])
+    );
+    let (status, _) = http(app.ops, "GET", "/readyz", &[], "").await;
+    assert_eq!(status, 200);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn long_replies_are_split_into_valid_messages_under_the_limit() {
+    let (_corpus, big) = synthetic_engine(80);
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut app = start_with_engine(big, fake, tmp.path(), &[], None).await;
+    let (u, question) = app.fake.private_text(530, "/sources");
+    app.fake.wait_handled(u).await;
+    let sent: Vec<Value> = app
+        .fake
+        .calls("sendMessage")
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    assert!(
+        sent.len() >= 3,
+        "split into several messages: {}",
+        sent.len()
+    );
+    assert_eq!(
+        app.fake.replies_to(&question).len(),
+        1,
+        "the first part replies"
+    );
+    let mut links = 0;
+    for body in &sent {
+        assert_sendable(body);
+        links += text_of(body).matches("<a href=").count();
+    }
+    assert_eq!(links, 80, "no release lost at a split");
+    app.stop().await.expect("clean stop");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever a user types, what the engine answers renders as valid Telegram HTML
+    /// within the limit.
+    #[test]
+    fn any_question_renders_as_sendable_html(
+        q in "[A-Za-z0-9 <>&\"'():*?~^é한국😀-]{1,120}",
+    ) {
+        let answer = engine().answer(&q);
+        let blocks = attache::telegram::format::answer_blocks(&answer, Some("note <&>"));
+        for m in attache::telegram::format::pack(&blocks, 4096) {
+            proptest::prop_assert!(is_valid_html(&m), "{m}");
+            proptest::prop_assert!(utf16_len(&m) <= 4096);
+        }
+    }
+}
+
+// ---- Telegram's bad days --------------------------------------------------------
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_are_retried_without_losing_replies() {
+    let mut app = spawn_app().await;
+    app.fake.fail("sendMessage", Fault::RetryAfter(1), 1);
+    app.fake.fail("sendMessage", Fault::ServerError, 1);
+    app.fake.fail("getUpdates", Fault::ServerError, 1);
+    let replies = ask_private(&app, 510, QUESTION).await;
+    assert_eq!(replies.len(), 1, "exactly one reply after the retries");
+    assert_sendable(&replies[0]);
+    let (_, metrics) = http(app.ops, "GET", "/metrics", &[], "").await;
+    assert!(
+        metrics.contains("attache_telegram_errors_total{kind=\"retry_after\""),
+        "{metrics}"
+    );
+    // teloxide waits 10 s after a 5xx before reading its body; with the tests' 2 s
+    // timeout that read fails as a timeout, in production it is a "server" error.
+    assert!(
+        metrics.contains("kind=\"server\"") || metrics.contains("kind=\"timeout\""),
+        "{metrics}"
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn hangs_malformed_json_and_dropped_connections_are_survived() {
+    let mut app = spawn_app().await;
+    app.fake.fail("sendMessage", Fault::Hang, 1);
+    app.fake.fail("sendMessage", Fault::MalformedJson, 1);
+    app.fake.fail("sendMessage", Fault::DropConnection, 1);
+    app.fake.fail("getUpdates", Fault::DropConnection, 1);
+    app.fake.fail("getUpdates", Fault::MalformedJson, 1);
+    let (u1, q1) = app.fake.private_text(511, QUESTION);
+    let (u2, q2) = app
+        .fake
+        .private_text(512, "When was the 29th ASEAN-ROK Dialogue held?");
+    app.fake.wait_handled(u1).await;
+    app.fake.wait_handled(u2).await;
+    assert_eq!(
+        app.fake.replies_to(&q1).len(),
+        1,
+        "no lost or doubled reply"
+    );
+    assert_eq!(
+        app.fake.replies_to(&q2).len(),
+        1,
+        "no lost or doubled reply"
+    );
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn conflict_409_is_explained_and_polling_goes_on() {
+    let mut app = spawn_app().await;
+    app.fake.fail("getUpdates", Fault::Conflict, 2);
+    let replies = ask_private(&app, 513, QUESTION).await;
+    assert_eq!(replies.len(), 1);
+    assert!(logs_text().contains("409 Conflict: another process is polling with this bot token"));
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn a_webhook_left_set_is_removed_in_polling_mode() {
+    let fake = FakeTelegram::start().await;
+    fake.set_webhook_url("https://old.example.org/hook");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut app = start(fake, tmp.path(), &[], None).await;
+    app.fake.wait_for("deleteWebhook", 1).await;
+    let replies = ask_private(&app, 514, QUESTION).await;
+    assert_eq!(replies.len(), 1);
+    app.stop().await.expect("clean stop");
+}
+
+// ---- operator-facing ------------------------------------------------------------
+
+#[tokio::test]
+async fn ops_endpoints_report_health_readiness_and_metrics() {
+    let mut app = spawn_app().await;
+    ask_private(&app, 515, QUESTION).await;
+    let (status, body) = http(app.ops, "GET", "/healthz", &[], "").await;
+    assert_eq!((status, body.trim()), (200, "ok"));
+    let (status, body) = http(app.ops, "GET", "/readyz", &[], "").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, metrics) = http(app.ops, "GET", "/metrics", &[], "").await;
+    assert_eq!(status, 200);
+    for needle in [
+        "attache_questions_total{chat_type=\"private\"}",
+        "attache_answers_total{result=\"answered\"}",
+        "attache_answer_latency_seconds_bucket{le=\"0.05\"}",
+        "attache_releases_loaded 5",
+        "attache_paragraphs_loaded",
+    ] {
+        assert!(metrics.contains(needle), "missing {needle} in:\n{metrics}");
+    }
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn questions_are_logged_with_hashed_ids_and_no_text_above_debug() {
+    let mut app = spawn_app().await;
+    let marker = "Where was the 26th ASEAN-ROK Dialogue held, zebra?";
+    ask_private(&app, 987_654_321, marker).await;
+    app.stop().await.expect("clean stop");
+    let logs = logs_text();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("\"message\":\"question\"") && l.contains("\"found\""))
+        .expect("a question event");
+    let event: Value = serde_json::from_str(line).expect("JSON log line");
+    assert_eq!(event["level"], "INFO");
+    assert!(
+        event["latency_ms"].is_number() && event["top_release"].is_string(),
+        "{event}"
+    );
+    assert!(!logs.contains("987654321"), "chat ids are hashed");
+    for l in logs.lines().filter(|l| l.contains("zebra")) {
+        assert!(
+            l.contains("\"level\":\"DEBUG\""),
+            "question text only at debug: {l}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn webhook_mode_checks_the_secret_token() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let secret = "s3cret-Token_for-tests";
+    let env = [
+        ("ATTACHE__TELEGRAM__MODE", "webhook"),
+        (
+            "ATTACHE__TELEGRAM__PUBLIC_URL",
+            "https://bot.example.org/telegram/hook",
+        ),
+        ("ATTACHE__TELEGRAM__SECRET_TOKEN", secret),
+    ];
+    let mut app = start(fake, tmp.path(), &env, Some(listener)).await;
+    let set = app.fake.wait_for("setWebhook", 1).await;
+    assert_eq!(set[0].body["url"], "https://bot.example.org/telegram/hook");
+    assert_eq!(set[0].body["secret_token"], secret);
+
+    let update = json!({
+        "update_id": 77,
+        "message": { "message_id": 5, "date": 1_720_000_000, "text": QUESTION,
+            "chat": FakeTelegram::private_chat(516), "from": { "id": 516, "is_bot": false, "first_name": "U" } }
+    })
+    .to_string();
+    let (status, _) = http(
+        addr,
+        "POST",
+        "/telegram/hook",
+        &[("Content-Type", "application/json")],
+        &update,
+    )
+    .await;
+    assert_eq!(status, 401, "no secret");
+    let wrong = [
+        ("Content-Type", "application/json"),
+        ("X-Telegram-Bot-Api-Secret-Token", "nope"),
+    ];
+    let (status, _) = http(addr, "POST", "/telegram/hook", &wrong, &update).await;
+    assert_eq!(status, 401, "wrong secret");
+    assert!(app.fake.calls("sendMessage").is_empty());
+    let right = [
+        ("Content-Type", "application/json"),
+        ("X-Telegram-Bot-Api-Secret-Token", secret),
+    ];
+    let (status, _) = http(addr, "POST", "/telegram/hook", &right, &update).await;
+    assert_eq!(status, 200);
+    let sent = app.fake.calls("sendMessage");
+    assert_eq!(sent.len(), 1, "answered before the 200");
+    assert!(text_of(&sent[0].body).contains("Seoul"));
+    // Telegram re-delivering the same update is not answered twice.
+    let (status, _) = http(addr, "POST", "/telegram/hook", &right, &update).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.fake.calls("sendMessage").len(), 1);
+    app.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn restart_neither_loses_nor_repeats_updates() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start().await;
+    let mut app = start(fake, tmp.path(), &[], None).await;
+    let (u1, q1) = app.fake.private_text(517, QUESTION);
+    app.fake.wait_handled(u1).await;
+    app.stop().await.expect("clean stop");
+    // Arrives while the bot is down.
+    let (u2, q2) = app
+        .fake
+        .private_text(517, "When was the 29th ASEAN-ROK Dialogue held?");
+    let TestApp { fake, data_dir, .. } = app;
+    let mut again = start(fake, &data_dir, &[], None).await;
+    again.fake.wait_handled(u2).await;
+    assert_eq!(again.fake.replies_to(&q1).len(), 1, "not answered twice");
+    assert_eq!(again.fake.replies_to(&q2).len(), 1, "not lost");
+    again.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn the_token_never_reaches_the_logs() {
+    let mut app = spawn_app().await;
+    app.fake.fail("sendMessage", Fault::DropConnection, 1);
+    app.fake.fail("getUpdates", Fault::MalformedJson, 1);
+    ask_private(&app, 518, QUESTION).await;
+    ask_private(&app, 518, "/about").await;
+    app.stop().await.expect("clean stop");
+    let logs = logs_text();
+    assert!(logs.contains("retrying"), "the faults were logged");
+    assert!(!logs.contains(TOKEN), "the bot token leaked into the logs");
+    let secret_half = TOKEN.split(':').nth(1).unwrap_or(TOKEN);
+    assert!(
+        !logs.contains(secret_half),
+        "the token's secret part leaked"
+    );
+}
+
+// ---- the real binary: exit codes, signals, crashes ---------------------------------
+
+/// The built binary, `serve`, with the test settings; stderr goes to
+/// `data_dir/stderr.log` (a pipe nobody reads could fill up and block it).
+pub fn binary(
+    fake: &FakeTelegram,
+    data_dir: &Path,
+    extra: &[(&str, &str)],
+) -> std::process::Command {
+    let log = std::fs::File::create(data_dir.join("stderr.log")).expect("stderr log");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_attache"));
+    cmd.arg("serve")
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(test_env(fake, data_dir, extra))
+        .env("RUST_LOG", "debug,hyper=info,tantivy=info")
+        .stdout(std::process::Stdio::null())
+        .stderr(log);
+    cmd
+}
+
+/// Waits for the binary to exit; returns its status and what it logged.
+pub async fn wait_exit(
+    mut child: std::process::Child,
+    data_dir: &Path,
+) -> (std::process::ExitStatus, String) {
+    let status = tokio::task::spawn_blocking(move || child.wait().expect("wait for attache"))
+        .await
+        .expect("join");
+    let stderr = std::fs::read_to_string(data_dir.join("stderr.log")).unwrap_or_default();
+    (status, stderr)
+}
+
+pub fn signal(child: &std::process::Child, sig: &str) {
+    let status = std::process::Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn invalid_token_is_fatal_with_exit_code_2() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let wrong = "1111:WrongTokenValue";
+    let child = binary(&fake, tmp.path(), &[("ATTACHE__TELEGRAM__TOKEN", wrong)])
+        .spawn()
+        .expect("spawn");
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("rejected the bot token"), "{stderr}");
+    assert!(
+        !stderr.contains("WrongTokenValue"),
+        "token in output: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn bad_settings_exit_with_code_2_naming_the_key() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let child = binary(&fake, tmp.path(), &[("ATTACHE__TELEGRAM__MOED", "polling")])
+        .spawn()
+        .expect("spawn");
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("telegram.moed") && stderr.contains("ATTACHE__TELEGRAM__MOED"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_finishes_answers_in_flight_and_exits_0() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
+    fake.wait_for("setMyCommands", 1).await;
+    fake.fail("sendMessage", Fault::Delay(1500), 1);
+    let (_, question) = fake.private_text(519, QUESTION);
+    fake.wait_arrived("sendMessage", 1).await;
+    signal(&child, "-TERM");
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        fake.replies_to(&question).len(),
+        1,
+        "the answer in flight was delivered"
+    );
+    assert!(!stderr.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
+    let (u1, q1) = fake.private_text(520, QUESTION);
+    fake.wait_handled(u1).await;
+    // Wait until the offset past q1 is on disk.
+    let offset_file = tmp.path().join(attache::telegram::offset::FILE_NAME);
+    for _ in 0..600 {
+        let saved: u32 = std::fs::read_to_string(&offset_file)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        if saved > u1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    fake.fail("sendMessage", Fault::Hang, 1);
+    let (_, q2) = fake.private_text(520, "When was the 29th ASEAN-ROK Dialogue held?");
+    fake.wait_arrived("sendMessage", 2).await;
+    child.kill().expect("kill -9");
+    let _ = wait_exit(child, tmp.path()).await;
+    let restarted = binary(&fake, tmp.path(), &[]).spawn().expect("respawn");
+    for _ in 0..600 {
+        if !fake.replies_to(&q2).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    signal(&restarted, "-TERM");
+    let (status, stderr) = wait_exit(restarted, tmp.path()).await;
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        fake.replies_to(&q1).len(),
+        1,
+        "answered once before the crash, not again"
+    );
+    assert_eq!(
+        fake.replies_to(&q2).len(),
+        1,
+        "the interrupted answer came after restart"
+    );
+}
+
+#[test]
+fn config_command_prints_redacted_settings_and_sources() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["config"])
+        .current_dir(root())
+        .env("ATTACHE__TELEGRAM__TOKEN", TOKEN)
+        .env("ATTACHE__TELEGRAM__MODE", "polling")
+        .output()
+        .expect("run attache config");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains(TOKEN), "{stdout}");
+    assert!(stdout.contains("token = \"[redacted]\""), "{stdout}");
+    assert!(
+        stdout.contains("environment variable ATTACHE__TELEGRAM__MODE"),
+        "{stdout}"
+    );
+    let _ = std::io::stdout().flush();
+}
