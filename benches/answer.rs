@@ -24,13 +24,14 @@ mod synth;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use attache::Engine;
 use attache::answer::{self, Evidence};
 use attache::corpus::{Corpus, load_dir};
 use attache::eval::{self, Case};
-use attache::search::rank::{self, Ranked, ReleaseFacts, Weights};
+use attache::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use attache::search::{Index, Question, Synonyms, analyzer, question};
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
 use tantivy::collector::TopDocs;
@@ -129,6 +130,9 @@ struct Parts {
     index: Index,
     synonyms: Synonyms,
     facts: Vec<ReleaseFacts>,
+    /// Filled on first use, as in the engine: benches measure it warm.
+    paragraph_facts: FactsCache,
+    first_pid: Vec<u32>,
 }
 
 impl Parts {
@@ -139,11 +143,20 @@ impl Parts {
             .iter()
             .map(|r| ReleaseFacts::of(r, &index))
             .collect();
+        let mut first_pid = Vec::with_capacity(corpus.releases().len());
+        let mut next = 0u32;
+        for r in corpus.releases() {
+            first_pid.push(next);
+            next += r.paragraphs.len() as u32;
+        }
+        let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
         Ok(Parts {
             corpus,
             index,
             synonyms,
             facts,
+            paragraph_facts,
+            first_pid,
         })
     }
 
@@ -154,14 +167,14 @@ impl Parts {
     fn rank(&self, q: &Question, w: &Weights) -> Vec<Ranked> {
         let limit = if q.latest { 200 } else { 40 };
         let hits = self.index.search(q, limit).unwrap_or_default();
-        rank::rerank(
-            q,
-            w,
-            &hits,
-            &self.corpus,
-            &self.facts,
-            self.index.analyzer(),
-        )
+        let cx = rank::Context {
+            corpus: &self.corpus,
+            releases: &self.facts,
+            paragraphs: &self.paragraph_facts,
+            first_pid: &self.first_pid,
+            analyzer: self.index.analyzer(),
+        };
+        rank::rerank(q, w, &hits, &cx)
     }
 
     fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked]) -> attache::Answer {

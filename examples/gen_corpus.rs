@@ -57,12 +57,12 @@ fn main() -> anyhow::Result<()> {
     if let Some(dir) = &args.with_seeds {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
-            if path.extension().is_some_and(|x| x == "md") {
-                if let Some(name) = path.file_name() {
-                    std::fs::copy(&path, args.out.join(name))
-                        .with_context(|| format!("copying {}", path.display()))?;
-                    copied += 1;
-                }
+            if path.extension().is_some_and(|x| x == "md")
+                && let Some(name) = path.file_name()
+            {
+                std::fs::copy(&path, args.out.join(name))
+                    .with_context(|| format!("copying {}", path.display()))?;
+                copied += 1;
             }
         }
     }

@@ -144,16 +144,16 @@ pub fn check(
                         || (!years.is_empty() && !years.contains(&f.year)))
             })
         };
-        if let Some(i) = answer.citations.iter().position(is_distractor) {
-            if match_rank.is_none_or(|m| i + 1 < m) {
-                report.violations.push(Violation {
-                    id: case.id.clone(),
-                    q: case.q.clone(),
-                    distractor_rank: i + 1,
-                    distractor: answer.citations[i].title.clone(),
-                    match_rank,
-                });
-            }
+        if let Some(i) = answer.citations.iter().position(is_distractor)
+            && match_rank.is_none_or(|m| i + 1 < m)
+        {
+            report.violations.push(Violation {
+                id: case.id.clone(),
+                q: case.q.clone(),
+                distractor_rank: i + 1,
+                distractor: answer.citations[i].title.clone(),
+                match_rank,
+            });
         }
     }
     report.seed_hit_at_3 = if answerable == 0 {
