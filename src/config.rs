@@ -22,6 +22,12 @@ pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
 const ENV_PREFIX: &str = "ATTACHE";
 const ENV_SEPARATOR: &str = "__";
+/// Variables holding secrets: taken verbatim, never parsed as numbers or booleans.
+const SECRET_VARS: [&str; 3] = [
+    "ATTACHE__TELEGRAM__TOKEN",
+    "ATTACHE__TELEGRAM__SECRET_TOKEN",
+    "ATTACHE__OPS__ADMIN_TOKEN",
+];
 /// teloxide's conventional variable, accepted as a fallback for the token.
 pub const TELOXIDE_TOKEN: &str = "TELOXIDE_TOKEN";
 
@@ -40,6 +46,8 @@ pub struct Settings {
 pub struct CorpusSettings {
     pub dir: PathBuf,
     pub synonyms: Option<PathBuf>,
+    /// Reload when a file in `dir` changes (SIGHUP and `POST /admin/reload` always do).
+    pub watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -77,6 +85,10 @@ pub struct TelegramSettings {
 #[serde(deny_unknown_fields)]
 pub struct OpsSettings {
     pub listen: SocketAddr,
+    /// Bearer token for `POST /admin/reload`; without it only loopback peers may
+    /// reload. A secret: environment only, like the bot token.
+    #[serde(default, serialize_with = "redacted")]
+    pub admin_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -91,6 +103,10 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub format: LogFormat,
     pub level: String,
+    /// Keep the question log (`data_dir/attache.db`) for `attache report`.
+    pub questions: bool,
+    /// Days a logged question is kept.
+    pub retention_days: u32,
 }
 
 /// Serializes a secret as `[redacted]` (or nothing when unset).
@@ -180,6 +196,16 @@ impl Settings {
         if t.max_question_chars == 0 {
             return Err(invalid("telegram.max_question_chars", "must be at least 1"));
         }
+        if self.log.retention_days == 0 {
+            return Err(invalid("log.retention_days", "must be at least 1"));
+        }
+        let admin = self.ops.admin_token.as_ref().map(|s| s.expose_secret());
+        if admin.is_some_and(|a| !valid_admin_token(a)) {
+            return Err(invalid(
+                "ops.admin_token",
+                "must be 16-256 visible ASCII characters (no spaces)",
+            ));
+        }
         if t.mode == Mode::Webhook {
             if url::Url::parse(&t.public_url).is_err() {
                 return Err(invalid(
@@ -232,6 +258,11 @@ fn valid_secret_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Long enough not to be guessed, and sendable in an `Authorization` header.
+fn valid_admin_token(s: &str) -> bool {
+    (16..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn build(sources: &Sources) -> Result<Config, SettingsError> {
     let mut builder = Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
     if let Some(path) = &sources.file {
@@ -246,7 +277,7 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
     let attache_vars: HashMap<String, String> = sources
         .env
         .iter()
-        .filter(|(k, _)| k.starts_with("ATTACHE__"))
+        .filter(|(k, _)| k.starts_with("ATTACHE__") && !SECRET_VARS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let env = Environment::with_prefix(ENV_PREFIX)
@@ -254,8 +285,16 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
         .separator(ENV_SEPARATOR)
         .try_parsing(true)
         .source(Some(attache_vars));
+    let mut builder = builder.add_source(env);
+    // Secrets stay strings: parsing would turn an all-digit one into a number.
+    for var in SECRET_VARS {
+        if let (Some(value), Some(key)) = (sources.env.get(var), env_key(var)) {
+            builder = builder
+                .set_override(key, value.as_str())
+                .map_err(|e| SettingsError::Load(e.to_string()))?;
+        }
+    }
     builder
-        .add_source(env)
         .build()
         .map_err(|e| SettingsError::Load(e.to_string()))
 }
@@ -264,7 +303,7 @@ fn build(sources: &Sources) -> Result<Config, SettingsError> {
 fn known_keys() -> Vec<String> {
     let mut keys = vec!["data_dir".to_string()];
     let sections: [(&str, &[&str]); 4] = [
-        ("corpus", &["dir", "synonyms"]),
+        ("corpus", &["dir", "synonyms", "watch"]),
         (
             "telegram",
             &[
@@ -286,8 +325,8 @@ fn known_keys() -> Vec<String> {
                 "max_question_chars",
             ],
         ),
-        ("ops", &["listen"]),
-        ("log", &["format", "level"]),
+        ("ops", &["listen", "admin_token"]),
+        ("log", &["format", "level", "questions", "retention_days"]),
     ];
     for (section, names) in sections {
         keys.push(section.to_string());
@@ -374,18 +413,33 @@ fn check_keys(layers: &Layers) -> Result<(), SettingsError> {
     }
 }
 
-/// The token may only come from the environment (or `token_file`), never a file.
+/// Secrets may only come from the environment (or `token_file`), never a file.
 fn check_token_origin(layers: &Layers) -> Result<(), SettingsError> {
-    let key = "telegram.token";
-    match &layers.file {
-        Some((path, keys)) if keys.iter().any(|k| k == key) => Err(SettingsError::Invalid {
+    let secrets = [
+        (
+            "telegram.token",
+            "the bot token must not be written in a settings file; set \
+             ATTACHE__TELEGRAM__TOKEN or use telegram.token_file",
+        ),
+        (
+            "ops.admin_token",
+            "the admin token must not be written in a settings file; set \
+             ATTACHE__OPS__ADMIN_TOKEN",
+        ),
+    ];
+    let Some((path, keys)) = &layers.file else {
+        return Ok(());
+    };
+    match secrets
+        .iter()
+        .find(|(key, _)| keys.iter().any(|k| k == key))
+    {
+        Some((key, message)) => Err(SettingsError::Invalid {
             key: key.to_string(),
             origin: path.clone(),
-            message: "the bot token must not be written in a settings file; set \
-                      ATTACHE__TELEGRAM__TOKEN or use telegram.token_file"
-                .to_string(),
+            message: message.to_string(),
         }),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 
@@ -566,6 +620,51 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(msg.contains("telegram.secret_token"), "{msg}");
+    }
+
+    #[test]
+    fn operations_settings_have_defaults_and_checks() {
+        let s = Settings::load(&Sources::default()).expect("defaults load");
+        assert!(s.log.questions && s.corpus.watch);
+        assert_eq!(s.log.retention_days, 90);
+        assert!(s.ops.admin_token.is_none());
+        let msg = Settings::load(&env(&[("ATTACHE__LOG__RETENTION_DAYS", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("log.retention_days") && msg.contains("ATTACHE__LOG__RETENTION_DAYS"),
+            "{msg}"
+        );
+        let msg = Settings::load(&env(&[("ATTACHE__OPS__ADMIN_TOKEN", "short")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("ops.admin_token") && !msg.contains("short"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn admin_token_comes_from_the_environment_only_and_is_redacted() {
+        let admin = "0123456789012345678901";
+        let s = Settings::load(&env(&[("ATTACHE__OPS__ADMIN_TOKEN", admin)])).expect("loads");
+        let token = s.ops.admin_token.as_ref().expect("set");
+        assert_eq!(token.expose_secret(), admin, "digits stay a string");
+        assert!(!s.redacted_toml().contains(admin));
+        assert!(!format!("{s:?}").contains(admin));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ops.toml");
+        std::fs::write(&path, format!("[ops]\nadmin_token = \"{admin}x\"\n")).expect("write");
+        let sources = Sources {
+            file: Some(path),
+            env: HashMap::new(),
+        };
+        let msg = Settings::load(&sources).unwrap_err().to_string();
+        assert!(
+            msg.contains("ops.admin_token") && msg.contains("ops.toml"),
+            "{msg}"
+        );
+        assert!(!msg.contains(admin), "{msg}");
     }
 
     #[test]

@@ -100,6 +100,40 @@ impl QuestionLog {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Records a question under an id the caller chose (the daemon hands out ids
+    /// before the row is written, so an answer's buttons can carry it).
+    pub fn record_as(&self, id: i64, e: &Entry) -> Result<(), LogError> {
+        self.conn
+            .execute(
+                "INSERT INTO questions (id, at, chat, chat_type, question, found, release, paragraph, latency_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![id, e.at, e.chat, e.chat_type, e.question, e.found, e.release, e.paragraph, e.latency_ms],
+            )
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// The highest question id in the log (0 when empty).
+    pub fn last_id(&self) -> Result<i64, LogError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM questions", [], |r| {
+                r.get(0)
+            })
+            .map_err(|s| self.err(s))
+    }
+
+    /// The text of question `id`, if it is (still) in the log.
+    pub fn question(&self, id: i64) -> Result<Option<String>, LogError> {
+        self.conn
+            .query_row(
+                "SELECT question FROM questions WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|s| self.err(s))
+    }
+
     /// Stores 👍 (`true`) or 👎 (`false`) for an answer; the latest press wins.
     /// Returns whether the question exists.
     pub fn feedback(&self, id: i64, up: bool) -> Result<bool, LogError> {
@@ -191,6 +225,19 @@ mod tests {
         let report = log.report(0, 10).expect("report");
         assert_eq!((report.asked, report.answered), (1, 0));
         let _ = old;
+    }
+
+    #[test]
+    fn ids_chosen_by_the_caller_are_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = QuestionLog::open(&dir.path().join("attache.db")).expect("opens");
+        assert_eq!(log.last_id().expect("empty"), 0);
+        log.record_as(7, &entry(1, "who?", true, Some("r1")))
+            .expect("records");
+        assert!(log.record_as(7, &entry(2, "again?", true, None)).is_err());
+        assert_eq!(log.last_id().expect("max"), 7);
+        assert_eq!(log.question(7).expect("reads").as_deref(), Some("who?"));
+        assert_eq!(log.question(8).expect("reads"), None);
     }
 
     #[test]

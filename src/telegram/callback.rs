@@ -5,7 +5,9 @@
 //! The question itself is not in the payload (it would not fit): "More" and the
 //! feedback buttons sit under the bot's reply, which quotes the question's message,
 //! so the handler reads the question from there and checks it against the hash
-//! carried here.
+//! carried here. The feedback buttons also carry the question's row id in the
+//! question log (`f:u:HASH:ID`, at most 29 bytes), so 👍/👎 lands on that row; a
+//! button without one (log off, or from an older build) still counts in metrics.
 
 /// Telegram's limit for callback data.
 pub const MAX_BYTES: usize = 64;
@@ -14,8 +16,13 @@ pub const MAX_BYTES: usize = 64;
 pub enum Action {
     /// "More": the next citations for the question with this hash.
     More { question: u32 },
-    /// 👍 (`up == true`) or 👎 on the answer to the question with this hash.
-    Feedback { question: u32, up: bool },
+    /// 👍 (`up == true`) or 👎 on the answer to the question with this hash, logged
+    /// as row `row` of the question log when it was.
+    Feedback {
+        question: u32,
+        up: bool,
+        row: Option<i64>,
+    },
     /// One of `/start`'s example questions, by index.
     Example { index: usize },
 }
@@ -24,8 +31,12 @@ impl Action {
     pub fn encode(&self) -> String {
         match self {
             Action::More { question } => format!("m:{question:08x}"),
-            Action::Feedback { question, up } => {
-                format!("f:{}:{question:08x}", if *up { "u" } else { "d" })
+            Action::Feedback { question, up, row } => {
+                let vote = if *up { "u" } else { "d" };
+                match row {
+                    Some(row) => format!("f:{vote}:{question:08x}:{row:x}"),
+                    None => format!("f:{vote}:{question:08x}"),
+                }
             }
             Action::Example { index } => format!("x:{index}"),
         }
@@ -37,9 +48,6 @@ impl Action {
         }
         let mut parts = data.split(':');
         let action = match (parts.next()?, parts.next()?, parts.next()) {
-            ("m", hash, None) => Action::More {
-                question: hex(hash)?,
-            },
             ("f", vote, Some(hash)) => Action::Feedback {
                 question: hex(hash)?,
                 up: match vote {
@@ -47,6 +55,13 @@ impl Action {
                     "d" => false,
                     _ => return None,
                 },
+                row: match parts.next() {
+                    Some(id) => Some(row_id(id)?),
+                    None => None,
+                },
+            },
+            ("m", hash, None) => Action::More {
+                question: hex(hash)?,
             },
             ("x", index, None) if index.len() <= 2 => Action::Example {
                 index: index.parse().ok()?,
@@ -55,6 +70,20 @@ impl Action {
         };
         parts.next().is_none().then_some(action)
     }
+}
+
+/// A question-log row id: 1-16 lower-case hex digits, positive.
+fn row_id(s: &str) -> Option<i64> {
+    let digits = (1..=16).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !digits {
+        return None;
+    }
+    u64::from_str_radix(s, 16)
+        .ok()
+        .and_then(|v| i64::try_from(v).ok())
+        .filter(|v| *v > 0)
 }
 
 fn hex(s: &str) -> Option<u32> {
@@ -86,6 +115,12 @@ mod tests {
             Action::Feedback {
                 question: 7,
                 up: false,
+                row: None,
+            },
+            Action::Feedback {
+                question: u32::MAX,
+                up: true,
+                row: Some(i64::MAX),
             },
             Action::Example { index: 2 },
         ] {
@@ -106,6 +141,13 @@ mod tests {
             "m:0000000a:extra",
             "f:x:0000000a",
             "f:u",
+            "f:u:0000000a:",
+            "f:u:0000000a:0",
+            "f:u:0000000a:-1",
+            "f:u:0000000a:ABC",
+            "f:u:0000000a:8000000000000000",
+            "f:u:0000000a:00000000000000001",
+            "f:u:0000000a:1:2",
             "x:999",
             "x:-1",
             "é:00000000",

@@ -20,8 +20,10 @@ use teloxide::types::{
 use super::api::{call, error_kind};
 use super::callback::{Action, question_hash};
 use super::format::{self, MESSAGE_LIMIT};
+use super::journal::now;
 use super::{Ctx, username};
 use crate::answer::Answer;
+use crate::qlog::Entry;
 
 /// How many citations the first answer shows; "More" shows up to this many again.
 const FIRST: usize = 3;
@@ -402,7 +404,8 @@ async fn answer_question(
             .await
             .map(drop);
     };
-    let keyboard = answer_keyboard(&answer, &question);
+    let row = journal(ctx, &msg.chat, &question, &answer, started);
+    let keyboard = answer_keyboard(&answer, &question, row);
     let parts = format::pack(
         &format::answer_blocks(&answer, note.as_deref()),
         MESSAGE_LIMIT,
@@ -439,7 +442,33 @@ async fn typing_after(ctx: &Ctx, chat: ChatId) -> tokio::task::JoinHandle<()> {
     })
 }
 
-fn answer_keyboard(answer: &Answer, question: &str) -> Option<InlineKeyboardMarkup> {
+/// Queues the question for the question log (never waits); its row id, if logged.
+/// Latency here is question received to answer composed.
+fn journal(
+    ctx: &Ctx,
+    chat: &teloxide::types::Chat,
+    question: &str,
+    answer: &Answer,
+    started: Instant,
+) -> Option<i64> {
+    let top = answer.citations.first();
+    ctx.journal.record(Entry {
+        at: now(),
+        chat: ctx.hash_id(chat.id.0),
+        chat_type: chat_kind(chat).to_string(),
+        question: question.to_string(),
+        found: answer.found,
+        release: top.map(|c| c.release.clone()),
+        paragraph: top.map(|c| c.paragraph.clone()),
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+fn answer_keyboard(
+    answer: &Answer,
+    question: &str,
+    row: Option<i64>,
+) -> Option<InlineKeyboardMarkup> {
     if !answer.found {
         return None;
     }
@@ -457,6 +486,7 @@ fn answer_keyboard(answer: &Answer, question: &str) -> Option<InlineKeyboardMark
             Action::Feedback {
                 question: hash,
                 up: true,
+                row,
             }
             .encode(),
         ),
@@ -465,6 +495,7 @@ fn answer_keyboard(answer: &Answer, question: &str) -> Option<InlineKeyboardMark
             Action::Feedback {
                 question: hash,
                 up: false,
+                row,
             }
             .encode(),
         ),
@@ -618,7 +649,9 @@ async fn on_callback(ctx: &Ctx, q: CallbackQuery) -> Result<(), RequestError> {
         (Some(_), None) => "That message is too old for its buttons. Please ask again.".to_string(),
         (Some(Action::Example { index }), Some(m)) => on_example(ctx, m, index).await,
         (Some(Action::More { question }), Some(m)) => on_more(ctx, m, question).await,
-        (Some(Action::Feedback { question, up }), Some(m)) => on_feedback(ctx, &q, m, question, up),
+        (Some(Action::Feedback { question, up, row }), Some(m)) => {
+            on_feedback(ctx, &q, m, (question, row), up)
+        }
     };
     call!(ctx.api, "answerCallbackQuery", |b| b
         .answer_callback_query(q.id.clone())
@@ -627,6 +660,7 @@ async fn on_callback(ctx: &Ctx, q: CallbackQuery) -> Result<(), RequestError> {
 }
 
 async fn on_example(ctx: &Ctx, m: &Message, index: usize) -> String {
+    let started = Instant::now();
     let Some(question) = examples(ctx).into_iter().nth(index) else {
         return "That example is no longer available. Try /start again.".to_string();
     };
@@ -635,7 +669,8 @@ async fn on_example(ctx: &Ctx, m: &Message, index: usize) -> String {
     };
     let mut blocks = vec![format!("<b>{}</b>", format::escape(&question))];
     blocks.extend(format::answer_blocks(&answer, None));
-    let keyboard = answer_keyboard(&answer, &question);
+    let row = journal(ctx, &m.chat, &question, &answer, started);
+    let keyboard = answer_keyboard(&answer, &question, row);
     match send_blocks(ctx, m.chat.id, &blocks, None, keyboard).await {
         Ok(()) => "Here is the answer.".to_string(),
         Err(_) => "Sorry, I could not send the answer. Please try again.".to_string(),
@@ -683,9 +718,20 @@ fn question_for(ctx: &Ctx, answer_msg: &Message, hash: u32) -> Option<String> {
         })
 }
 
-fn on_feedback(ctx: &Ctx, q: &CallbackQuery, m: &Message, hash: u32, up: bool) -> String {
+/// Counts and logs 👍/👎, and stores it on the question's row in the question log
+/// (checked there against the question's hash).
+fn on_feedback(
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    m: &Message,
+    (hash, row): (u32, Option<i64>),
+    up: bool,
+) -> String {
     let vote = if up { "up" } else { "down" };
     metrics::counter!("attache_feedback_total", "vote" => vote).increment(1);
+    if let Some(row) = row {
+        ctx.journal.feedback(row, hash, up);
+    }
     tracing::info!(
         vote,
         question = format!("{hash:08x}"),

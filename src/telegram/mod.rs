@@ -10,6 +10,7 @@ pub mod api;
 pub mod callback;
 pub mod format;
 mod handlers;
+pub mod journal;
 pub mod offset;
 mod polling;
 mod webhook;
@@ -30,6 +31,7 @@ use tokio::net::TcpListener;
 
 use crate::Engine;
 use crate::config::{Mode, Settings, SettingsError, Sources};
+use crate::ops::reload::{self, Reloader};
 use api::{Api, call};
 pub use handlers::AnswerMemory;
 
@@ -67,6 +69,8 @@ pub struct Ctx {
     /// Salt for hashing chat and user ids in logs (kept in `data_dir`).
     pub salt: u64,
     pub memory: AnswerMemory,
+    /// The question log and polling state (`data_dir/attache.db`).
+    pub journal: Arc<journal::Journal>,
 }
 
 impl Ctx {
@@ -132,10 +136,17 @@ pub async fn serve_on(
     let api = Api::new(token.expose_secret(), &settings.telegram)?;
     drop(token);
     crate::ops::record_corpus(engine.load().corpus());
-    let upkeep = crate::ops::spawn_upkeep();
+    let journal = open_journal(&settings).await;
+    let reloader = Reloader::new(engine.clone(), &settings);
+    let mut background = vec![crate::ops::spawn_upkeep()];
+    background.extend(reload::spawn_sighup(reloader.clone()));
+    if settings.corpus.watch {
+        background.push(reload::spawn_watcher(reloader.clone()));
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let ops_task = listeners.ops.map(|listener| {
-        let state = crate::ops::OpsState::new(engine.clone(), api.health.clone());
+        let state = crate::ops::OpsState::new(engine.clone(), api.health.clone())
+            .with_reload(reloader, settings.ops.admin_token.clone());
         let mut rx = stop_rx.clone();
         tokio::spawn(crate::ops::serve(listener, state, async move {
             let _ = rx.wait_for(|stop| *stop).await;
@@ -154,6 +165,7 @@ pub async fn serve_on(
             salt,
             memory: AnswerMemory::default(),
             settings,
+            journal: journal.clone(),
         });
         register_commands(&ctx).await;
         match ctx.settings.telegram.mode {
@@ -166,8 +178,21 @@ pub async fn serve_on(
     if let Some(task) = ops_task {
         let _ = task.await;
     }
-    upkeep.abort();
+    for task in background {
+        task.abort();
+    }
+    // Rows still queued are written before `serve` returns.
+    let _ = tokio::task::spawn_blocking(move || journal.close()).await;
     result
+}
+
+/// Opens the question log and polling state off the async threads; without a
+/// usable database the daemon still runs (see `journal`).
+async fn open_journal(settings: &Settings) -> Arc<journal::Journal> {
+    let dir = settings.data_dir.clone();
+    let log = settings.log.clone();
+    let opened = tokio::task::spawn_blocking(move || journal::Journal::open(&dir, &log)).await;
+    Arc::new(opened.unwrap_or_else(|_| journal::Journal::off()))
 }
 
 /// The bot's @username without the `@` (empty if Telegram sent none).

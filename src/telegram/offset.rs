@@ -6,15 +6,24 @@
 //! tracks updates in flight and only lets the committed offset advance past a
 //! contiguous run of handled ones; polling always asks from the committed offset
 //! (re-receiving in-flight updates, which are skipped as known). The committed
-//! offset is written to a small file under `data_dir`, atomically (write a sibling,
-//! fsync, rename), so a restart resumes exactly there.
+//! offset is kept in the `state` table of `data_dir/attache.db` (`OffsetStore`), so
+//! a restart resumes exactly there. When the database cannot be used, it goes to a
+//! small file under `data_dir` instead, written atomically (a sibling, fsync,
+//! rename); at start the higher of the two wins — both only ever hold offsets of
+//! handled updates, so the higher one neither loses nor repeats any.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// File name under `data_dir`.
+use super::journal::Journal;
+
+/// File name under `data_dir` (before the database, and its fallback).
 pub const FILE_NAME: &str = "telegram-offset";
+/// The key in the database's `state` table.
+pub const STATE_KEY: &str = "telegram_offset";
 
 /// Which updates are in flight and which are done but not yet committed.
 #[derive(Debug, Default)]
@@ -83,6 +92,14 @@ impl OffsetFile {
         }
     }
 
+    fn exists(&self) -> bool {
+        self.path.exists()
+    }
+
+    fn remove(&self) -> std::io::Result<()> {
+        std::fs::remove_file(&self.path)
+    }
+
     /// The saved offset, 0 when there is none yet. A damaged file is an error:
     /// guessing could lose or repeat updates.
     pub fn load(&self) -> std::io::Result<u32> {
@@ -118,6 +135,87 @@ impl OffsetFile {
     }
 }
 
+/// Where the committed offset lives: the database when it works, else the file.
+#[derive(Clone)]
+pub struct OffsetStore {
+    file: OffsetFile,
+    journal: Arc<Journal>,
+    fell_back: Arc<AtomicBool>,
+    /// The highest offset saved, held while saving: saves run one at a time, and
+    /// one that comes late with an older offset is skipped (never moves back).
+    saved: Arc<Mutex<u32>>,
+}
+
+impl OffsetStore {
+    pub fn new(data_dir: &Path, journal: Arc<Journal>) -> OffsetStore {
+        OffsetStore {
+            file: OffsetFile::new(data_dir),
+            journal,
+            fell_back: Arc::default(),
+            saved: Arc::default(),
+        }
+    }
+
+    /// The offset to poll from (blocking). A file left by an older version (or by a
+    /// fallback) is moved into the database. A damaged file is an error, as before.
+    pub fn load(&self) -> std::io::Result<u32> {
+        let from_file = self.file.load()?;
+        if !self.journal.is_open() {
+            return Ok(from_file);
+        }
+        let saved = match self.journal.state(STATE_KEY) {
+            Ok(saved) => saved.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the polling offset from the database; using the file");
+                return Ok(from_file);
+            }
+        };
+        let offset = saved.max(from_file);
+        if self.file.exists() {
+            match self.journal.set_state(STATE_KEY, i64::from(offset)) {
+                Ok(()) => {
+                    tracing::info!(
+                        offset,
+                        "polling offset moved from {FILE_NAME} into the database"
+                    );
+                    if let Err(e) = self.file.remove() {
+                        tracing::warn!(error = %e, "cannot remove the old offset file");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot move the polling offset into the database")
+                }
+            }
+        }
+        Ok(offset)
+    }
+
+    /// Saves the committed offset (blocking): the database, else the file.
+    pub fn save(&self, offset: u32) -> std::io::Result<()> {
+        let mut saved = self.saved.lock().unwrap_or_else(PoisonError::into_inner);
+        if offset < *saved {
+            return Ok(());
+        }
+        self.write(offset)?;
+        *saved = offset;
+        Ok(())
+    }
+
+    fn write(&self, offset: u32) -> std::io::Result<()> {
+        if self.journal.is_open() {
+            match self.journal.set_state(STATE_KEY, i64::from(offset)) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    if !self.fell_back.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(error = %e, "cannot save the polling offset in the database; using {FILE_NAME}");
+                    }
+                }
+            }
+        }
+        self.file.save(offset)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +246,63 @@ mod tests {
         assert_eq!(f.load().expect("load"), 42);
         std::fs::write(dir.path().join(FILE_NAME), "garbage").expect("write");
         assert!(f.load().is_err());
+    }
+
+    fn journal(dir: &Path) -> Arc<Journal> {
+        let settings = crate::config::LogSettings {
+            format: crate::config::LogFormat::Text,
+            level: "info".into(),
+            questions: true,
+            retention_days: 90,
+        };
+        Arc::new(Journal::open(dir, &settings))
+    }
+
+    #[test]
+    fn an_old_offset_file_moves_into_the_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        OffsetFile::new(dir.path()).save(77).expect("save");
+        let j = journal(dir.path());
+        let store = OffsetStore::new(dir.path(), j.clone());
+        assert_eq!(store.load().expect("load"), 77);
+        assert!(!dir.path().join(FILE_NAME).exists(), "file removed");
+        store.save(80).expect("save");
+        j.close();
+        let j = journal(dir.path());
+        assert_eq!(
+            OffsetStore::new(dir.path(), j.clone())
+                .load()
+                .expect("load"),
+            80
+        );
+        j.close();
+    }
+
+    #[test]
+    fn a_late_save_of_an_older_offset_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = OffsetStore::new(dir.path(), Arc::new(Journal::off()));
+        store.save(12).expect("save");
+        store.clone().save(11).expect("skipped");
+        assert_eq!(store.load().expect("load"), 12);
+    }
+
+    #[test]
+    fn without_a_database_the_file_keeps_the_offset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = OffsetStore::new(dir.path(), Arc::new(Journal::off()));
+        assert_eq!(store.load().expect("load"), 0);
+        store.save(9).expect("save");
+        assert_eq!(OffsetFile::new(dir.path()).load().expect("load"), 9);
+        // Once the database works again, the higher offset (the file's) wins.
+        let j = journal(dir.path());
+        j.set_state(STATE_KEY, 3).expect("older value");
+        assert_eq!(
+            OffsetStore::new(dir.path(), j.clone())
+                .load()
+                .expect("load"),
+            9
+        );
+        j.close();
     }
 }

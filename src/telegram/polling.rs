@@ -5,7 +5,8 @@
 //! starts. getUpdates always asks from the committed offset, so Telegram keeps
 //! every unhandled update until we are done with it: a crash re-delivers exactly
 //! the updates that were not finished. On shutdown we stop polling, wait for the
-//! answers in flight (bounded by `shutdown_grace_secs`), and save the offset.
+//! answers in flight (bounded by `shutdown_grace_secs`), and save the offset
+//! (in `attache.db`, or the fallback file: see `offset`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,7 +19,7 @@ use teloxide::types::AllowedUpdate;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 
 use super::api::{call, error_kind};
-use super::offset::{Ledger, OffsetFile};
+use super::offset::{Ledger, OffsetStore};
 use super::{Ctx, Fatal, handlers};
 
 /// The update kinds the bot handles.
@@ -43,13 +44,16 @@ pub(super) async fn run(
     mut shutdown: Pin<&mut (impl Future<Output = ()> + ?Sized)>,
 ) -> anyhow::Result<()> {
     remove_webhook(&ctx).await;
-    let file = OffsetFile::new(&ctx.settings.data_dir);
-    let start = file.load().map_err(|e| Fatal::DataDir {
-        path: ctx.settings.data_dir.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let store = OffsetStore::new(&ctx.settings.data_dir, ctx.journal.clone());
+    let loading = store.clone();
+    let start = tokio::task::spawn_blocking(move || loading.load())
+        .await?
+        .map_err(|e| Fatal::DataDir {
+            path: ctx.settings.data_dir.display().to_string(),
+            message: e.to_string(),
+        })?;
     let (committed, committed_rx) = watch::channel(start);
-    let persister = tokio::spawn(persist(file.clone(), committed_rx));
+    let persister = tokio::spawn(persist(store.clone(), committed_rx));
     let max = ctx.settings.telegram.max_in_flight;
     let permits = Arc::new(Semaphore::new(max));
     let shared = Arc::new(Shared {
@@ -63,8 +67,10 @@ pub(super) async fn run(
     drain(&shared, &permits, max).await;
     persister.abort();
     let last = lock(&shared.ledger).committed();
-    if let Err(e) = file.save(last) {
-        tracing::error!(error = %e, "cannot save the polling offset");
+    match tokio::task::spawn_blocking(move || store.save(last)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "cannot save the polling offset"),
+        Err(e) => tracing::error!(error = %e, "offset writer failed"),
     }
     result
 }
@@ -209,11 +215,11 @@ async fn drain(shared: &Shared, permits: &Semaphore, max: usize) {
 }
 
 /// Writes each new committed offset (coalescing bursts) off the async threads.
-async fn persist(file: OffsetFile, mut rx: watch::Receiver<u32>) {
+async fn persist(store: OffsetStore, mut rx: watch::Receiver<u32>) {
     while rx.changed().await.is_ok() {
         let offset = *rx.borrow_and_update();
-        let f = file.clone();
-        match tokio::task::spawn_blocking(move || f.save(offset)).await {
+        let s = store.clone();
+        match tokio::task::spawn_blocking(move || s.save(offset)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::error!(error = %e, "cannot save the polling offset"),
             Err(e) => tracing::error!(error = %e, "offset writer failed"),

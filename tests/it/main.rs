@@ -9,4 +9,6 @@ mod deploy;
 mod dev_set;
 mod fake_telegram;
 mod load;
+mod qlog_daemon;
+mod reload;
 mod telegram;

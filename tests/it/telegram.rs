@@ -20,11 +20,11 @@ use tokio::sync::oneshot;
 
 use crate::fake_telegram::{BOT_ID, BOT_USERNAME, FakeTelegram, Fault, TOKEN};
 
-const QUESTION: &str = "Where was the 26th ASEAN-ROK Dialogue held?";
+pub const QUESTION: &str = "Where was the 26th ASEAN-ROK Dialogue held?";
 
 // ---- harness ------------------------------------------------------------------
 
-fn root() -> &'static Path {
+pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -37,6 +37,8 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
         let settings = attache::config::LogSettings {
             format: attache::config::LogFormat::Json,
             level: "debug,hyper=info,tantivy=info".to_string(),
+            questions: true,
+            retention_days: 90,
         };
         let make = move || CaptureWriter(writer.clone());
         attache::telemetry::install(attache::telemetry::subscriber(&settings, false, make));
@@ -45,7 +47,7 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
     .clone()
 }
 
-fn logs_text() -> String {
+pub fn logs_text() -> String {
     let logs = captured_logs();
     let bytes = logs.lock().map(|b| b.clone()).unwrap_or_default();
     String::from_utf8_lossy(&bytes).into_owned()
@@ -69,7 +71,7 @@ impl std::io::Write for CaptureWriter {
 }
 
 /// The engine on the shipped corpus, built once per test process.
-fn engine() -> Arc<Engine> {
+pub fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
@@ -86,7 +88,7 @@ fn engine() -> Arc<Engine> {
 
 /// Settings as the tests run the daemon: the fake server, no throttling, short
 /// timeouts and backoff, a private data directory.
-fn test_env(
+pub fn test_env(
     fake: &FakeTelegram,
     data_dir: &Path,
     extra: &[(&str, &str)],
@@ -119,19 +121,19 @@ fn test_env(
     env
 }
 
-struct TestApp {
-    fake: FakeTelegram,
-    engine: attache::telegram::SharedEngine,
-    ops: SocketAddr,
-    data_dir: PathBuf,
-    _tmp: Option<tempfile::TempDir>,
+pub struct TestApp {
+    pub fake: FakeTelegram,
+    pub engine: attache::telegram::SharedEngine,
+    pub ops: SocketAddr,
+    pub data_dir: PathBuf,
+    pub _tmp: Option<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl TestApp {
     /// Resolves the shutdown future and waits for `serve` to return.
-    async fn stop(&mut self) -> anyhow::Result<()> {
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -142,11 +144,11 @@ impl TestApp {
     }
 }
 
-async fn spawn_app() -> TestApp {
+pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let fake = FakeTelegram::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().to_path_buf();
@@ -156,7 +158,7 @@ async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 /// Starts `serve_on` in process; `webhook` is the listener for webhook mode.
-async fn start(
+pub async fn start(
     fake: FakeTelegram,
     data_dir: &Path,
     extra: &[(&str, &str)],
@@ -165,7 +167,7 @@ async fn start(
     start_with_engine(engine(), fake, data_dir, extra, webhook).await
 }
 
-async fn start_with_engine(
+pub async fn start_with_engine(
     engine: Arc<Engine>,
     fake: FakeTelegram,
     data_dir: &Path,
@@ -203,7 +205,7 @@ async fn start_with_engine(
 }
 
 /// A minimal HTTP/1.1 client (no extra dependency): returns status and body.
-async fn http(
+pub async fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -237,7 +239,7 @@ async fn http(
 }
 
 /// What Telegram would check about an HTML message the bot sent.
-fn assert_sendable(body: &Value) {
+pub fn assert_sendable(body: &Value) {
     let text = body["text"].as_str().expect("text");
     assert_eq!(body["parse_mode"], "HTML", "{body}");
     assert!(is_valid_html(text), "not valid Telegram HTML: {text}");
@@ -251,11 +253,11 @@ fn assert_sendable(body: &Value) {
     }
 }
 
-fn text_of(body: &Value) -> &str {
+pub fn text_of(body: &Value) -> &str {
     body["text"].as_str().unwrap_or_default()
 }
 
-fn buttons(body: &Value) -> Vec<(String, String)> {
+pub fn buttons(body: &Value) -> Vec<(String, String)> {
     body["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()
@@ -271,7 +273,7 @@ fn buttons(body: &Value) -> Vec<(String, String)> {
 }
 
 /// Sends `text` in a private chat and returns the bot's replies to it.
-async fn ask_private(app: &TestApp, chat: i64, text: &str) -> Vec<Value> {
+pub async fn ask_private(app: &TestApp, chat: i64, text: &str) -> Vec<Value> {
     let (update, msg) = app.fake.private_text(chat, text);
     app.fake.wait_handled(update).await;
     app.fake.replies_to(&msg)
@@ -1052,14 +1054,15 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
     let mut child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
     let (u1, q1) = fake.private_text(520, QUESTION);
     fake.wait_handled(u1).await;
-    // Wait until the offset past q1 is on disk.
-    let offset_file = tmp.path().join(attache::telegram::offset::FILE_NAME);
+    // Wait until the offset past q1 is on disk (in attache.db's state table).
+    let db = tmp.path().join(attache::telegram::journal::FILE_NAME);
     for _ in 0..600 {
-        let saved: u32 = std::fs::read_to_string(&offset_file)
+        let saved = attache::qlog::QuestionLog::open(&db)
             .ok()
-            .and_then(|s| s.trim().parse().ok())
+            .and_then(|log| log.state(attache::telegram::offset::STATE_KEY).ok())
+            .flatten()
             .unwrap_or(0);
-        if saved > u1 {
+        if saved > i64::from(u1) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
