@@ -11,4 +11,5 @@ mod fake_telegram;
 mod load;
 mod qlog_daemon;
 mod reload;
+mod scale;
 mod telegram;
