@@ -161,9 +161,11 @@ impl Engine {
         }
         let w = Weights::of(&q, &self.index);
         // "Latest" needs the newest releases among the candidates even when older
-        // ones match the words better.
-        let limit = if q.latest { CANDIDATES * 5 } else { CANDIDATES }.max(top);
-        let hits = self.index.search(&q, limit).unwrap_or_default();
+        // ones match the words better; a year needs that year's releases even when
+        // other years' look alike (an archive holds a Dialogue every year).
+        let wide = q.latest || !q.years.is_empty();
+        let limit = if wide { CANDIDATES * 5 } else { CANDIDATES }.max(top);
+        let hits = self.index.search_with(&q, &w.common, limit).unwrap_or_default();
         let cx = rank::Context {
             corpus: &self.corpus,
             releases: &self.facts,
@@ -193,8 +195,11 @@ impl Engine {
                 .filter(|(i, _)| *i != first)
                 .map(|(_, r)| r),
         );
+        let mut seen = std::collections::HashSet::new();
         let evidence: Vec<Evidence<'_>> = order
             .filter(|r| r.coverage >= MIN_SUPPORT)
+            // The same paragraph in another year's release is not a second source.
+            .filter(|r| seen.insert(self.text_key(r)))
             .take(top.max(1))
             .map(|r| Evidence {
                 ranked: r,
@@ -203,6 +208,13 @@ impl Engine {
             })
             .collect();
         answer::found(q, w, &evidence, self.index.analyzer())
+    }
+
+    /// A paragraph's text without digits and case: releases of a yearly meeting repeat
+    /// paragraphs that differ only in the ordinal or the year.
+    fn text_key(&self, r: &Ranked) -> String {
+        let text = &self.corpus.releases()[r.at.release as usize].paragraphs[r.at.paragraph as usize].text;
+        text.chars().filter(|c| !c.is_ascii_digit()).flat_map(char::to_lowercase).collect()
     }
 
     /// Abstains when the question names something the corpus does not have: a meeting

@@ -200,7 +200,14 @@ impl Index {
     /// The best `limit` paragraphs for a question, best first; ties go to the earlier
     /// paragraph so results never depend on hash order.
     pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let Some(query) = self.query(q) else {
+        self.search_with(q, &[], limit)
+    }
+
+    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`).
+    /// A common word ranks little but its phrases read huge position lists, so it is
+    /// looked up as single words only, and kept out of proximity clauses.
+    pub fn search_with(&self, q: &Question, common: &[bool], limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let Some(query) = self.query(q, common) else {
             return Ok(Vec::new());
         };
         let searcher = self.reader.searcher();
@@ -248,13 +255,16 @@ impl Index {
             .unwrap_or(0)
     }
 
-    fn query(&self, q: &Question) -> Option<Box<dyn Query>> {
+    fn query(&self, q: &Question, common: &[bool]) -> Option<Box<dyn Query>> {
+        let is_common = |i: usize| common.get(i).copied().unwrap_or(false);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for concept in &q.concepts {
+        for (i, concept) in q.concepts.iter().enumerate() {
+            let single_words_only = is_common(i);
             let per_field = self.fields.texts().into_iter().flat_map(|(field, boost)| {
                 concept
                     .variants
                     .iter()
+                    .filter(move |v| !single_words_only || v.len() == 1)
                     .filter_map(move |v| phrase_query(field, v).map(|q| boosted(q, boost)))
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();
@@ -266,7 +276,10 @@ impl Index {
             }
         }
         // Words asked next to each other score more when they stand close in the text.
-        for pair in q.concepts.windows(2) {
+        for (i, pair) in q.concepts.windows(2).enumerate() {
+            if is_common(i) || is_common(i + 1) {
+                continue;
+            }
             let (a, b) = (&pair[0].variants[0], &pair[1].variants[0]);
             let terms: Vec<String> = a.iter().chain(b.iter()).cloned().collect();
             if let Some(mut phrase) = phrase_terms(self.fields.text, &terms) {

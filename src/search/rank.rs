@@ -106,6 +106,8 @@ impl ReleaseFacts {
 pub struct Weights {
     pub weight: Vec<f32>,
     pub known: Vec<bool>,
+    /// Concepts in more than a fifth of the paragraphs ("ASEAN", "Korea").
+    pub common: Vec<bool>,
     /// Each concept's variants as stem ids.
     pub ids: Vec<Vec<Vec<StemId>>>,
 }
@@ -115,6 +117,7 @@ impl Weights {
         let n = index.paragraph_count().max(1) as f32;
         let mut weight = Vec::new();
         let mut known = Vec::new();
+        let mut common = Vec::new();
         for c in &q.concepts {
             let df = c
                 .variants
@@ -138,19 +141,23 @@ impl Weights {
                 idf
             });
             known.push(df > 0);
+            common.push(df as f32 > n * COMMON_SHARE);
         }
         let ids = q
             .concepts
             .iter()
             .map(|c| c.variants.iter().map(|v| ids(v)).collect())
             .collect();
-        Weights { weight, known, ids }
+        Weights { weight, known, common, ids }
     }
 
     pub fn total(&self) -> f32 {
         self.weight.iter().sum::<f32>().max(f32::EPSILON)
     }
 }
+
+/// A concept in more than this share of the paragraphs is common.
+pub const COMMON_SHARE: f32 = 0.2;
 
 /// How much of an unknown word's rarity counts against an answer.
 pub const UNKNOWN_WORD_SHARE: f32 = 0.5;
