@@ -261,11 +261,14 @@ impl Index {
         for (i, concept) in q.concepts.iter().enumerate() {
             let single_words_only = is_common(i);
             let per_field = self.fields.texts().into_iter().flat_map(|(field, boost)| {
+                // The words as asked always count; other phrasings of a common
+                // concept only as single words.
                 concept
                     .variants
                     .iter()
-                    .filter(move |v| !single_words_only || v.len() == 1)
-                    .filter_map(move |v| phrase_query(field, v).map(|q| boosted(q, boost)))
+                    .enumerate()
+                    .filter(move |(k, v)| *k == 0 || !single_words_only || v.len() == 1)
+                    .filter_map(move |(_, v)| phrase_query(field, v).map(|q| boosted(q, boost)))
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();
             if !alternatives.is_empty() {
