@@ -406,6 +406,8 @@ fn ask(common: &Common, args: &AskArgs) -> Result<(), Failure> {
         }
         (None, None) => return Err(usage(anyhow::anyhow!("give a question or --batch FILE"))),
     }
+    // The process ends here: freeing a large index and corpus would only delay it.
+    std::mem::forget(engine);
     Ok(())
 }
 

@@ -165,7 +165,10 @@ impl Engine {
         // other years' look alike (an archive holds a Dialogue every year).
         let wide = q.latest || !q.years.is_empty();
         let limit = if wide { CANDIDATES * 5 } else { CANDIDATES }.max(top);
-        let hits = self.index.search_with(&q, &w.common, limit).unwrap_or_default();
+        let hits = self
+            .index
+            .search_with(&q, &w.common, limit)
+            .unwrap_or_default();
         let cx = rank::Context {
             corpus: &self.corpus,
             releases: &self.facts,
@@ -213,8 +216,12 @@ impl Engine {
     /// A paragraph's text without digits and case: releases of a yearly meeting repeat
     /// paragraphs that differ only in the ordinal or the year.
     fn text_key(&self, r: &Ranked) -> String {
-        let text = &self.corpus.releases()[r.at.release as usize].paragraphs[r.at.paragraph as usize].text;
-        text.chars().filter(|c| !c.is_ascii_digit()).flat_map(char::to_lowercase).collect()
+        let text =
+            &self.corpus.releases()[r.at.release as usize].paragraphs[r.at.paragraph as usize].text;
+        text.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .flat_map(char::to_lowercase)
+            .collect()
     }
 
     /// Abstains when the question names something the corpus does not have: a meeting

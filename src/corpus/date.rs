@@ -53,15 +53,16 @@ impl Date {
 
     /// The month number for an English month name or its three-letter abbreviation.
     pub fn month_from_name(name: &str) -> Option<u8> {
-        let lower = name.trim_end_matches('.').to_ascii_lowercase();
-        if lower.len() < 3 {
+        // Called on every word of every candidate paragraph: no allocation.
+        let name = name.trim_end_matches('.');
+        if !(3..=9).contains(&name.len()) {
             return None;
         }
         MONTHS
             .iter()
             .position(|m| {
-                let m = m.to_ascii_lowercase();
-                m == lower || (lower.len() == 3 && m.starts_with(&lower))
+                m.eq_ignore_ascii_case(name)
+                    || (name.len() == 3 && m.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(name)))
             })
             .map(|i| i as u8 + 1)
     }

@@ -206,7 +206,12 @@ impl Index {
     /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`).
     /// A common word ranks little but its phrases read huge position lists, so it is
     /// looked up as single words only, and kept out of proximity clauses.
-    pub fn search_with(&self, q: &Question, common: &[bool], limit: usize) -> Result<Vec<Hit>, SearchError> {
+    pub fn search_with(
+        &self,
+        q: &Question,
+        common: &[bool],
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
         let Some(query) = self.query(q, common) else {
             return Ok(Vec::new());
         };
@@ -243,6 +248,8 @@ impl Index {
         let count = |field| match phrase {
             // A single word: the term dictionary knows, no query needed.
             [one] => term_df(field, one),
+            // Phrases are counted in the text, where the query looks for them.
+            _ if field != self.fields.text => 0,
             // A phrase cannot occur where one of its words never does.
             _ if phrase.iter().any(|s| term_df(field, s) == 0) => 0,
             _ => phrase_query(field, phrase).map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64),
@@ -257,6 +264,7 @@ impl Index {
 
     fn query(&self, q: &Question, common: &[bool]) -> Option<Box<dyn Query>> {
         let is_common = |i: usize| common.get(i).copied().unwrap_or(false);
+        let text_field = self.fields.text;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, concept) in q.concepts.iter().enumerate() {
             let single_words_only = is_common(i);
@@ -268,6 +276,10 @@ impl Index {
                     .iter()
                     .enumerate()
                     .filter(move |(k, v)| *k == 0 || !single_words_only || v.len() == 1)
+                    // Phrases are matched in the text only: the title, meeting and
+                    // place fields repeat across a release's paragraphs, and their
+                    // position lists would be read for every one of them.
+                    .filter(move |(_, v)| v.len() == 1 || field == text_field)
                     .filter_map(move |(_, v)| phrase_query(field, v).map(|q| boosted(q, boost)))
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();

@@ -148,7 +148,12 @@ impl Weights {
             .iter()
             .map(|c| c.variants.iter().map(|v| ids(v)).collect())
             .collect();
-        Weights { weight, known, common, ids }
+        Weights {
+            weight,
+            known,
+            common,
+            ids,
+        }
     }
 
     pub fn total(&self) -> f32 {

@@ -24,7 +24,7 @@ use crate::corpus::Corpus;
 
 /// Bump when the schema, the analyzer or the document order changes: older persisted
 /// indexes then no longer match and are rebuilt.
-const FORMAT: &str = "attache-index-v2";
+const FORMAT: &str = "attache-index-v3";
 const CURRENT: &str = "CURRENT";
 
 /// How `open_or_build` got its index, for the operator.
@@ -71,14 +71,24 @@ fn io(path: &Path, e: std::io::Error) -> StoreError {
     }
 }
 
-/// A stable 64-bit FNV-1a hash of the corpus as loaded (ids, metadata, paragraph
+/// A stable 64-bit hash (eight bytes a step) of the corpus as loaded (ids, metadata, paragraph
 /// numbers and texts, in index order) and of the index format.
 pub fn fingerprint(corpus: &Corpus) -> String {
+    // Eight bytes a step: a 100,000-paragraph corpus is ~60 MB of text, and a byte at a
+    // time cost ~50 ms of every start.
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |s: &str| {
-        for b in s.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut words = s.as_bytes().chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            h = (h ^ u64::from_le_bytes(b)).wrapping_mul(K);
+            h ^= h >> 29;
+        }
+        for &b in words.remainder().iter().chain([0xff].iter()) {
+            h = (h ^ u64::from(b)).wrapping_mul(K);
+            h ^= h >> 29;
         }
     };
     eat(FORMAT);
