@@ -24,15 +24,13 @@ mod synth;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use attache::Engine;
-use attache::answer::{self, Evidence};
 use attache::corpus::{Corpus, load_dir};
 use attache::eval::{self, Case};
-use attache::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
-use attache::search::{Index, Question, Synonyms, analyzer, question};
+use attache::search::rank::{Ranked, Weights};
+use attache::search::{Question, Synonyms, analyzer};
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -124,74 +122,6 @@ impl Baseline {
     }
 }
 
-/// The engine's pipeline taken apart (the same public calls `Engine::answer` makes).
-struct Parts {
-    corpus: Corpus,
-    index: Index,
-    synonyms: Synonyms,
-    facts: Vec<ReleaseFacts>,
-    /// Filled on first use, as in the engine: benches measure it warm.
-    paragraph_facts: FactsCache,
-    first_pid: Vec<u32>,
-}
-
-impl Parts {
-    fn new(corpus: Corpus, synonyms: Synonyms) -> Fallible<Parts> {
-        let index = Index::build(&corpus)?;
-        let facts = corpus
-            .releases()
-            .iter()
-            .map(|r| ReleaseFacts::of(r, &index))
-            .collect();
-        let mut first_pid = Vec::with_capacity(corpus.releases().len());
-        let mut next = 0u32;
-        for r in corpus.releases() {
-            first_pid.push(next);
-            next += r.paragraphs.len() as u32;
-        }
-        let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
-        Ok(Parts {
-            corpus,
-            index,
-            synonyms,
-            facts,
-            paragraph_facts,
-            first_pid,
-        })
-    }
-
-    fn analyse(&self, q: &str) -> Question {
-        question::analyse(q, self.index.analyzer(), &self.synonyms)
-    }
-
-    fn rank(&self, q: &Question, w: &Weights) -> Vec<Ranked> {
-        let limit = if q.latest { 200 } else { 40 };
-        let hits = self.index.search(q, limit).unwrap_or_default();
-        let cx = rank::Context {
-            corpus: &self.corpus,
-            releases: &self.facts,
-            paragraphs: &self.paragraph_facts,
-            first_pid: &self.first_pid,
-            analyzer: self.index.analyzer(),
-        };
-        rank::rerank(q, w, &hits, &cx)
-    }
-
-    fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked]) -> attache::Answer {
-        let evidence: Vec<Evidence<'_>> = ranked
-            .iter()
-            .filter(|r| r.coverage >= 0.3)
-            .take(3)
-            .map(|r| Evidence {
-                ranked: r,
-                release: &self.corpus.releases()[r.at.release as usize],
-                paragraph: r.at.paragraph as usize,
-            })
-            .collect();
-        answer::found(q, w, &evidence, self.index.analyzer())
-    }
-}
-
 fn answers(
     g: &mut BenchmarkGroup<'_, WallTime>,
     engine: &Engine,
@@ -216,7 +146,7 @@ fn answers(
     });
 }
 
-fn parts(g: &mut BenchmarkGroup<'_, WallTime>, p: &Parts, qs: &[String]) {
+fn parts(g: &mut BenchmarkGroup<'_, WallTime>, p: &Engine, qs: &[String]) {
     g.throughput(Throughput::Elements(qs.len() as u64));
     g.bench_function("analyse", |b| {
         b.iter(|| {
@@ -229,34 +159,34 @@ fn parts(g: &mut BenchmarkGroup<'_, WallTime>, p: &Parts, qs: &[String]) {
     g.bench_function("weights", |b| {
         b.iter(|| {
             for q in &analysed {
-                black_box(Weights::of(q, &p.index));
+                black_box(p.weights(q));
             }
         })
     });
     let weighted: Vec<(Question, Weights)> = analysed
         .into_iter()
         .map(|q| {
-            let w = Weights::of(&q, &p.index);
+            let w = p.weights(&q);
             (q, w)
         })
         .collect();
     g.bench_function("search+rerank", |b| {
         b.iter(|| {
             for (q, w) in &weighted {
-                black_box(p.rank(q, w));
+                black_box(p.rank(q, w, 3));
             }
         })
     });
     let ranked: Vec<(&Question, &Weights, Vec<Ranked>)> = weighted
         .iter()
-        .map(|(q, w)| (q, w, p.rank(q, w)))
+        .map(|(q, w)| (q, w, p.rank(q, w, 3)))
         .filter(|(_, _, r)| !r.is_empty())
         .collect();
     g.throughput(Throughput::Elements(ranked.len() as u64));
     g.bench_function("compose", |b| {
         b.iter(|| {
             for (q, w, r) in &ranked {
-                black_box(p.compose(q, w, r));
+                black_box(p.compose(q, w, r, 3));
             }
         })
     });
@@ -301,7 +231,7 @@ fn bench_scale(
         }
     }
     g.finish();
-    let p = Parts::new(s.corpus.clone(), syn.clone())?;
+    let p = Engine::new(s.corpus.clone(), Some(syn.clone()))?;
     let mut g = c.benchmark_group(format!("parts-{}", s.name));
     if s.corpus.paragraph_count() > 50_000 {
         g.sample_size(20);

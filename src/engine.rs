@@ -155,11 +155,36 @@ impl Engine {
     /// Answers with up to `top` citations. Never fails: when the corpus does not
     /// answer, the `Answer` says so and suggests what it does cover.
     pub fn answer_top(&self, question: &str, top: usize) -> Answer {
-        let q = question::analyse(question, self.index.analyzer(), &self.synonyms);
+        let q = self.analyse(question);
         if let Some(answer) = self.named_but_absent(&q) {
             return answer;
         }
-        let w = Weights::of(&q, &self.index);
+        let w = self.weights(&q);
+        let ranked = self.rank(&q, &w, top);
+        if ranked.iter().any(answers) {
+            self.compose(&q, &w, &ranked, top)
+        } else {
+            self.abstain(
+                &q,
+                "I could not find this in the releases I have.".to_string(),
+            )
+        }
+    }
+
+    // The steps of `answer_top`, public so that benchmarks time each one on its own.
+
+    /// Step 1: what the question asks.
+    pub fn analyse(&self, question: &str) -> Question {
+        question::analyse(question, self.index.analyzer(), &self.synonyms)
+    }
+
+    /// Step 2: how much each of its concepts counts in this corpus.
+    pub fn weights(&self, q: &Question) -> Weights {
+        Weights::of(q, &self.index)
+    }
+
+    /// Step 3: candidate paragraphs, re-ranked, best first.
+    pub fn rank(&self, q: &Question, w: &Weights, top: usize) -> Vec<Ranked> {
         // "Latest" needs the newest releases among the candidates even when older
         // ones match the words better; a year needs that year's releases even when
         // other years' look alike (an archive holds a Dialogue every year).
@@ -167,7 +192,7 @@ impl Engine {
         let limit = if wide { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let hits = self
             .index
-            .search_with(&q, &w.common, limit)
+            .search_with(q, &w.common, limit)
             .unwrap_or_default();
         let cx = rank::Context {
             corpus: &self.corpus,
@@ -176,21 +201,25 @@ impl Engine {
             first_pid: &self.first_pid,
             analyzer: self.index.analyzer(),
         };
-        let mut ranked = rank::rerank(&q, &w, &hits, &cx);
+        let mut ranked = rank::rerank(q, w, &hits, &cx);
         // A question that names a year is answered from that year or not at all.
         ranked.retain(|r| r.year_match != Some(false));
-        match ranked.first() {
-            Some(_) if ranked.iter().any(answers) => self.compose(&q, &w, &ranked, top),
-            _ => self.abstain(
-                &q,
-                "I could not find this in the releases I have.".to_string(),
-            ),
-        }
+        ranked
     }
 
-    fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked], top: usize) -> Answer {
+    /// Step 4: the cited answer from ranked paragraphs (none: "not found").
+    pub fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked], top: usize) -> Answer {
         // The first citation is the best paragraph that answers; the others support it.
-        let first = ranked.iter().position(answers).unwrap_or(0);
+        let Some(first) = ranked
+            .iter()
+            .position(answers)
+            .or((!ranked.is_empty()).then_some(0))
+        else {
+            return self.abstain(
+                q,
+                "I could not find this in the releases I have.".to_string(),
+            );
+        };
         let order = std::iter::once(&ranked[first]).chain(
             ranked
                 .iter()
