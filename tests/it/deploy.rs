@@ -162,9 +162,17 @@ fn runs_as_a_non_root_user_with_only_the_data_directory_writable() {
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    let bin = env!("CARGO_BIN_EXE_attache");
+    // A copy of the binary beside the app: `nobody` may not be able to reach target/
+    // (a checkout under /root, say), as it could not reach it in a real deployment.
+    let bin = dir.path().join("attache");
+    std::fs::copy(env!("CARGO_BIN_EXE_attache"), &bin).expect("copy the binary");
     let run = |args: &[&str]| {
-        let line = format!("cd {} && {} {}", app.display(), bin, args.join(" "));
+        let line = format!(
+            "cd {} && {} {}",
+            app.display(),
+            bin.display(),
+            args.join(" ")
+        );
         if is_root {
             Command::new("su")
                 .args(["nobody", "-s", "/bin/sh", "-c", &line])
@@ -184,7 +192,7 @@ fn runs_as_a_non_root_user_with_only_the_data_directory_writable() {
             .status()
             .expect("chown");
         assert!(chown.success());
-        // The binary lives under target/, which `nobody` must be able to reach.
+        // The temporary directory itself must be reachable by `nobody`.
         let _ = Command::new("chmod")
             .args(["-R", "a+rX"])
             .arg(dir.path())
