@@ -89,6 +89,10 @@ impl Fields {
     }
 }
 
+/// Above this share of the paragraphs, a phrase's rarest word stands in for the
+/// phrase's document frequency.
+const PHRASE_COUNT_LIMIT: f64 = 0.05;
+
 /// Where a paragraph lives: index of its release in `Corpus::releases()` and of the
 /// paragraph in the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -250,9 +254,18 @@ impl Index {
             [one] => term_df(field, one),
             // Phrases are counted in the text, where the query looks for them.
             _ if field != self.fields.text => 0,
-            // A phrase cannot occur where one of its words never does.
-            _ if phrase.iter().any(|s| term_df(field, s) == 0) => 0,
-            _ => phrase_query(field, phrase).map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64),
+            _ => {
+                // A phrase occurs at most as often as its rarest word. When even that
+                // word is common, the bound serves: counting would read the
+                // positions of a large share of the corpus for an idf near zero.
+                let bound = phrase.iter().map(|s| term_df(field, s)).min().unwrap_or(0);
+                if bound == 0 || bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT {
+                    bound
+                } else {
+                    phrase_query(field, phrase)
+                        .map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64)
+                }
+            }
         };
         self.fields
             .texts()
@@ -280,7 +293,15 @@ impl Index {
                     // place fields repeat across a release's paragraphs, and their
                     // position lists would be read for every one of them.
                     .filter(move |(_, v)| v.len() == 1 || field == text_field)
-                    .filter_map(move |(_, v)| phrase_query(field, v).map(|q| boosted(q, boost)))
+                    .filter_map(move |(_, v)| {
+                        // A common phrase as all of its words, without positions.
+                        let q = if single_words_only {
+                            all_words(field, v)
+                        } else {
+                            phrase_query(field, v)
+                        };
+                        q.map(|q| boosted(q, boost))
+                    })
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();
             if !alternatives.is_empty() {
@@ -333,6 +354,24 @@ fn phrase_terms(field: Field, stems: &[String]) -> Option<PhraseQuery> {
                 .collect(),
         )
     })
+}
+
+/// All the words, anywhere in the field (a single word is a term query).
+fn all_words(field: Field, stems: &[String]) -> Option<Box<dyn Query>> {
+    if stems.len() < 2 {
+        return phrase_query(field, stems);
+    }
+    let musts = stems
+        .iter()
+        .map(|s| {
+            let term = Term::from_field_text(field, s);
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(musts)))
 }
 
 fn phrase_query(field: Field, stems: &[String]) -> Option<Box<dyn Query>> {
