@@ -89,9 +89,10 @@ impl Fields {
     }
 }
 
-/// Above this share of the paragraphs, a phrase's rarest word stands in for the
-/// phrase's document frequency.
+/// Above this share of the paragraphs (and `PHRASE_COUNT_MIN` of them), a phrase's
+/// rarest word stands in for the phrase's document frequency.
 const PHRASE_COUNT_LIMIT: f64 = 0.05;
+const PHRASE_COUNT_MIN: u64 = 2_000;
 
 /// Where a paragraph lives: index of its release in `Corpus::releases()` and of the
 /// paragraph in the release.
@@ -252,14 +253,14 @@ impl Index {
         let count = |field| match phrase {
             // A single word: the term dictionary knows, no query needed.
             [one] => term_df(field, one),
-            // Phrases are counted in the text, where the query looks for them.
-            _ if field != self.fields.text => 0,
             _ => {
                 // A phrase occurs at most as often as its rarest word. When even that
                 // word is common, the bound serves: counting would read the
                 // positions of a large share of the corpus for an idf near zero.
                 let bound = phrase.iter().map(|s| term_df(field, s)).min().unwrap_or(0);
-                if bound == 0 || bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT {
+                let costly = bound > PHRASE_COUNT_MIN
+                    && bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT;
+                if bound == 0 || costly {
                     bound
                 } else {
                     phrase_query(field, phrase)
