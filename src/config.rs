@@ -482,6 +482,15 @@ impl fmt::Display for Mode {
 
 /// `attache config`: prints the effective settings (secrets redacted) and where each
 /// key came from. Exit code 2 when the settings do not load.
+/// Settings for a command run from the shell: on failure the reason is printed and
+/// the exit code for bad configuration (2) returned.
+pub fn load_for_command(file: Option<&Path>) -> Result<Settings, ExitCode> {
+    Settings::load(&Sources::from_process(file)).map_err(|e| {
+        eprintln!("attache: {e}");
+        ExitCode::from(2)
+    })
+}
+
 pub fn run_config(file: Option<&Path>) -> ExitCode {
     let sources = Sources::from_process(file);
     match Settings::load(&sources) {

@@ -181,12 +181,9 @@ pub fn corpus_warnings(c: &Corpus) -> Vec<String> {
 
 /// `attache healthcheck`: exit 0 when the daemon's `/healthz` answers 200.
 pub fn run_healthcheck(config_file: Option<&Path>) -> ExitCode {
-    let settings = match Settings::load(&Sources::from_process(config_file)) {
+    let settings = match crate::config::load_for_command(config_file) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("attache: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match healthz(local(settings.ops.listen)) {
         Ok(()) => ExitCode::SUCCESS,

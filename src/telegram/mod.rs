@@ -30,7 +30,7 @@ use teloxide::types::{BotCommand, Me};
 use tokio::net::TcpListener;
 
 use crate::Engine;
-use crate::config::{Mode, Settings, SettingsError, Sources};
+use crate::config::{Mode, Settings, SettingsError};
 use crate::ops::reload::{self, Reloader};
 use api::{Api, call};
 pub use handlers::AnswerMemory;
@@ -282,12 +282,9 @@ fn load_salt(dir: &Path) -> u64 {
 /// `attache serve`: settings, telemetry, corpus, then the daemon until SIGINT or
 /// SIGTERM. Exit code 2 for bad settings or an invalid token, 1 for other failures.
 pub fn run_serve(config_file: Option<&Path>) -> ExitCode {
-    let settings = match Settings::load(&Sources::from_process(config_file)) {
+    let settings = match crate::config::load_for_command(config_file) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("attache: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     crate::telemetry::install(crate::telemetry::subscriber(
