@@ -14,7 +14,8 @@ pub mod synonyms;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
@@ -334,7 +335,33 @@ impl Index {
                 ),
             ));
         }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        if clauses.is_empty() {
+            return None;
+        }
+        if let Some(filter) = self.year_filter(&q.years) {
+            clauses.push((Occur::Must, filter));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A question that names a year is answered only from a release of that year or a
+    /// paragraph that mentions it (see `rank::year_match`): candidates are drawn from
+    /// those alone, or a large archive's other years would crowd them out.
+    fn year_filter(&self, years: &[u16]) -> Option<Box<dyn Query>> {
+        let any: Vec<(Occur, Box<dyn Query>)> = years
+            .iter()
+            .flat_map(|&y| {
+                let in_release = Term::from_field_u64(self.fields.year, u64::from(y));
+                let in_text = Term::from_field_text(self.fields.text, &y.to_string());
+                [in_release, in_text].map(|t| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+            })
+            .collect();
+        (!any.is_empty()).then(|| {
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)) as Box<dyn Query>
+        })
     }
 }
 

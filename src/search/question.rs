@@ -75,7 +75,7 @@ const STOP_WORDS: &str = "a about above after again all also am an and any are a
     its just know let like me might more most much many my no not now of on only or other our out \
     over please s said say says she should so some such t tell than that the their them then there \
     these they this those through to too under up us very was want we were what when where whether \
-    which while who whom whose why will with would you your latest recent newest last happen \
+    which while who whom whose why will with would you your latest recent newest last current currently happen \
     happened anything something thing kind held hold take took place date day time year next \
     upcoming";
 
@@ -126,20 +126,28 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .iter()
             .filter_map(|t| year_of(&text[t.start..t.end]))
             .collect(),
-        latest: [
-            "latest",
-            "most recent",
-            "newest",
-            "last ",
-            "next ",
-            "upcoming",
-        ]
-        .iter()
-        .any(|w| lower.contains(w)),
+        latest: asks_latest(&lower),
         concepts,
         truncated,
         text,
     }
+}
+
+/// "The latest …", "the next …", "the current …": the newest release answers.
+fn asks_latest(lower: &str) -> bool {
+    let phrase = [
+        "latest",
+        "most recent",
+        "newest",
+        "last ",
+        "next ",
+        "upcoming",
+    ];
+    let word = ["current", "currently"];
+    phrase.iter().any(|p| lower.contains(p))
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| word.contains(&w))
 }
 
 /// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
@@ -449,6 +457,14 @@ mod tests {
             .map(|c| c.asked.as_str())
             .collect();
         assert_eq!(names, ["Korea", "Indonesia"]);
+    }
+
+    #[test]
+    fn the_current_holder_is_the_latest_and_not_a_word_to_find() {
+        let q = ask("Who is the current ASEAN Secretary-General?");
+        assert!(q.latest);
+        assert!(!asked(&q).contains(&"current"));
+        assert!(!ask("Were the talks concurrent with the Summit?").latest);
     }
 
     #[test]

@@ -125,13 +125,15 @@ impl Weights {
                 .map(|v| index.doc_freq(v))
                 .max()
                 .unwrap_or(0);
-            let idf = ((n + 1.0) / (df as f32 + 0.5)).ln().max(0.1);
+            let idf_of = |df: f32| ((n + 1.0) / (df + 0.5)).ln().max(0.1);
             // A word the corpus never uses counts against an answer, but only as much
-            // as a fairly rare word: questions paraphrase ("fell", "celebrate").
+            // as a fairly rare word: questions paraphrase ("fell", "celebrate"). Its
+            // rarity is not its own (it has none), or in a large archive one unknown
+            // word would outweigh every word the question shares with the answer.
             let idf = if df == 0 && !c.name {
-                idf * UNKNOWN_WORD_SHARE
+                idf_of(n * UNKNOWN_WORD_SHARE)
             } else {
-                idf
+                idf_of(df as f32)
             };
             // The word naming the kind of answer ("what *share*", "which *countries*")
             // rarely stands in the answer itself.
@@ -164,8 +166,8 @@ impl Weights {
 /// A concept in more than this share of the paragraphs is common.
 pub const COMMON_SHARE: f32 = 0.2;
 
-/// How much of an unknown word's rarity counts against an answer.
-pub const UNKNOWN_WORD_SHARE: f32 = 0.5;
+/// An unknown word weighs as much as a word found in this share of the paragraphs.
+pub const UNKNOWN_WORD_SHARE: f32 = 0.075;
 
 /// How much the word naming the kind of answer counts.
 pub const FOCUS_SHARE: f32 = 0.3;

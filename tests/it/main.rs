@@ -2,6 +2,7 @@
 
 mod answers;
 mod architecture;
+mod archive;
 mod check;
 mod cli;
 mod corpus_files;

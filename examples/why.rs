@@ -1,0 +1,58 @@
+//! Why a question is answered as it is (dev-only): the analysed question, each
+//! concept's weight, and the re-ranked candidates with their scores.
+//!
+//! ```sh
+//! cargo run --release --example why -- --corpus corpus "When was the 29th ASEAN-ROK Dialogue held?"
+//! ```
+
+use std::path::PathBuf;
+
+use attache::{Engine, Options};
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    #[arg(long, default_value = "config/synonyms.toml")]
+    synonyms: PathBuf,
+    /// How many candidates to show.
+    #[arg(long, default_value_t = 10)]
+    show: usize,
+    question: String,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let loaded = Engine::load(&Options {
+        corpus_dir: &args.corpus,
+        synonyms: Some(&args.synonyms),
+        data_dir: args.data_dir.as_deref(),
+    })?;
+    let engine = loaded.engine;
+    let q = engine.analyse(&args.question);
+    let w = engine.weights(&q);
+    println!(
+        "kind {:?} years {:?} latest {} focus {:?} meetings {:?}",
+        q.kind, q.years, q.latest, q.focus, q.meetings
+    );
+    for (i, c) in q.concepts.iter().enumerate() {
+        println!(
+            "  concept {:?} weight {:.2} known {} common {}",
+            c.variants, w.weight[i], w.known[i], w.common[i]
+        );
+    }
+    let ranked = engine.rank(&q, &w, 3);
+    for r in ranked.iter().take(args.show) {
+        let release = &engine.corpus().releases()[r.at.release as usize];
+        let p = &release.paragraphs[r.at.paragraph as usize];
+        let text: String = p.text.chars().take(160).collect();
+        println!(
+            "{:.3} cov {:.2} text {:.2} gap {:.2} year {:?} | {} ¶{} | {}",
+            r.score, r.coverage, r.text_coverage, r.gap, r.year_match, release.id, p.number, text
+        );
+    }
+    Ok(())
+}

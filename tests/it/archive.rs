@@ -1,0 +1,107 @@
+//! A large archive of look-alike releases: what holds at the seed size must still hold
+//! when thousands of paragraphs share the question's words.
+
+use std::path::Path;
+
+use attache::corpus::Release;
+use attache::{Corpus, Engine};
+
+/// A release in the corpus format; `n` keeps ids and files apart.
+fn release(n: usize, date: &str, title: &str, paragraphs: &[String]) -> Release {
+    let body: String = paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}. {p}\n\n", i + 1))
+        .collect();
+    let text = format!(
+        "+++\nid = \"{date}-r{n}\"\ntitle = \"{title}\"\ndate = \"{date}\"\nplace = \"Seoul\"\nmeeting = \"\"\nurl = \"https://example.invalid/{n}\"\nlang = \"en\"\n+++\n\n{body}"
+    );
+    Release::parse(Path::new(&format!("{date}-r{n}.md")), &text).expect("a valid release")
+}
+
+fn engine(releases: Vec<Release>) -> Engine {
+    Engine::new(Corpus::new(releases), None).expect("the index builds")
+}
+
+/// A year that is not `avoid`, spread over three decades, with a valid date.
+fn other_date(i: usize, avoid: u16) -> String {
+    let mut year = 1995 + (i % 30) as u16;
+    if year == avoid {
+        year += 1;
+    }
+    format!("{year}-{:02}-{:02}", 1 + i % 12, 1 + i % 28)
+}
+
+#[test]
+fn a_year_in_the_question_reaches_that_years_release_past_many_look_alikes() {
+    // Hundreds of other years' releases say the question's words more often than the
+    // one release of the year asked about.
+    let mut releases: Vec<Release> = (0..600)
+        .map(|i| {
+            let text = format!(
+                "The Youth Forum marked an anniversary of the Youth Forum partnership, and the Youth Forum anniversary programme number {i} marked it."
+            );
+            release(i, &other_date(i, 2020), "Youth Forum Held", &[text])
+        })
+        .collect();
+    // The year asked about is a busy one: its release year alone singles out little.
+    releases.extend((0..300).map(|i| {
+        let text = format!("Delegates discussed trade item {i} at the session.");
+        release(
+            1_000 + i,
+            &format!("2020-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+            "Session Held",
+            &[text],
+        )
+    }));
+    let answer_text = "In its opening session the Youth Forum marked the 10th anniversary of its founding, with delegates from ten member states, students and officials.";
+    releases.push(release(
+        999,
+        "2020-05-05",
+        "Youth Forum Held",
+        &[answer_text.to_string()],
+    ));
+    let answer = engine(releases).answer("Which anniversary did the Youth Forum mark in 2020?");
+    assert!(answer.found, "{}", answer.text);
+    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+}
+
+#[test]
+fn a_word_the_archive_never_uses_does_not_outweigh_the_words_it_shares() {
+    // Five thousand paragraphs, a tenth of them using each of the question's words:
+    // a large archive makes every known word commoner, never the unknown one rarer.
+    let words = [
+        "anniversary",
+        "strategic",
+        "partnership",
+        "budget",
+        "trade",
+        "health",
+        "energy",
+        "youth",
+        "ocean",
+        "climate",
+    ];
+    let mut releases: Vec<Release> = (0..5_000)
+        .map(|i| {
+            let word = words[i % words.len()].to_string();
+            let filler =
+                format!("Delegates reviewed item {i} of the {word} agenda at the session.");
+            release(i, &other_date(i, 0), "Session Held", &[filler])
+        })
+        .collect();
+    let answer_text = "Minister Kang stressed that this year marks the 10th anniversary of the Strategic Partnership between the two sides.";
+    releases.push(release(
+        9_999,
+        "2020-09-09",
+        "Foreign Ministers’ Meeting Held",
+        &[answer_text.to_string()],
+    ));
+    let engine = engine(releases);
+    let answer = engine.answer("Which anniversary did the Strategic Partnership celebrate?");
+    assert!(answer.found, "{}", answer.text);
+    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+    // Words the archive lacks still count against an answer.
+    let answer = engine.answer("Which anniversary did the orchestra and the choir celebrate?");
+    assert!(!answer.found, "{}", answer.text);
+}
