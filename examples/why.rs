@@ -21,6 +21,9 @@ struct Args {
     /// How many candidates to show.
     #[arg(long, default_value_t = 10)]
     show: usize,
+    /// Also time `answer()` this many times and print the median and the slowest.
+    #[arg(long, default_value_t = 0)]
+    time: usize,
     question: String,
 }
 
@@ -52,6 +55,22 @@ fn main() -> anyhow::Result<()> {
         println!(
             "{:.3} cov {:.2} text {:.2} gap {:.2} year {:?} | {} ¶{} | {}",
             r.score, r.coverage, r.text_coverage, r.gap, r.year_match, release.id, p.number, text
+        );
+    }
+    if args.time > 0 {
+        let mut took: Vec<std::time::Duration> = (0..args.time)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(engine.answer(&args.question));
+                t.elapsed()
+            })
+            .collect();
+        took.sort();
+        println!(
+            "answer(): median {:.2?}, slowest {:.2?} of {}",
+            took[took.len() / 2],
+            took[took.len() - 1],
+            took.len()
         );
     }
     Ok(())

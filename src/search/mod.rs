@@ -22,7 +22,7 @@ use tantivy::schema::{
     TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
 
 use crate::corpus::{Corpus, Paragraph, Release};
 pub use question::{Concept, Kind, MeetingRef, Question};
@@ -218,10 +218,10 @@ impl Index {
         common: &[bool],
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let Some(query) = self.query(q, common) else {
+        let searcher = self.reader.searcher();
+        let Some(query) = self.query(q, common, &searcher) else {
             return Ok(Vec::new());
         };
-        let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         // One `pid` column per segment, opened once per search.
         let mut columns = Vec::with_capacity(searcher.segment_readers().len());
@@ -246,22 +246,15 @@ impl Index {
     /// meeting or place (the largest of the four).
     pub fn doc_freq(&self, phrase: &[String]) -> u64 {
         let searcher = self.reader.searcher();
-        let term_df = |field, stem: &String| {
-            searcher
-                .doc_freq(&Term::from_field_text(field, stem))
-                .unwrap_or(0)
-        };
         let count = |field| match phrase {
             // A single word: the term dictionary knows, no query needed.
-            [one] => term_df(field, one),
+            [one] => term_df(&searcher, field, one),
             _ => {
                 // A phrase occurs at most as often as its rarest word. When even that
                 // word is common, the bound serves: counting would read the
                 // positions of a large share of the corpus for an idf near zero.
-                let bound = phrase.iter().map(|s| term_df(field, s)).min().unwrap_or(0);
-                let costly = bound > PHRASE_COUNT_MIN
-                    && bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT;
-                if bound == 0 || costly {
+                let bound = rarest_df(&searcher, field, phrase);
+                if bound == 0 || self.costly(bound) {
                     bound
                 } else {
                     phrase_query(field, phrase)
@@ -277,13 +270,27 @@ impl Index {
             .unwrap_or(0)
     }
 
-    fn query(&self, q: &Question, common: &[bool]) -> Option<Box<dyn Query>> {
+    /// Whether matching a phrase whose rarest word is in `bound` paragraphs would read
+    /// the positions of a large share of the corpus.
+    fn costly(&self, bound: u64) -> bool {
+        bound > PHRASE_COUNT_MIN && bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT
+    }
+
+    fn query(&self, q: &Question, common: &[bool], searcher: &Searcher) -> Option<Box<dyn Query>> {
         let is_common = |i: usize| common.get(i).copied().unwrap_or(false);
         let text_field = self.fields.text;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, concept) in q.concepts.iter().enumerate() {
             let single_words_only = is_common(i);
-            let per_field = self.fields.texts().into_iter().flat_map(|(field, boost)| {
+            // A common word is looked up in the text alone: in the title, meeting and
+            // place fields it stands in nearly every paragraph of a large archive, and
+            // re-ranking reads those fields anyway (`ReleaseFacts`).
+            let fields = self
+                .fields
+                .texts()
+                .into_iter()
+                .filter(move |&(field, _)| !single_words_only || field == text_field);
+            let per_field = fields.flat_map(|(field, boost)| {
                 // The words as asked always count; other phrasings of a common
                 // concept only as single words.
                 concept
@@ -296,8 +303,10 @@ impl Index {
                     // position lists would be read for every one of them.
                     .filter(move |(_, v)| v.len() == 1 || field == text_field)
                     .filter_map(move |(_, v)| {
-                        // A common phrase as all of its words, without positions.
-                        let q = if single_words_only {
+                        // A common phrase, or one made of common words ("north korea"),
+                        // as all of its words, without positions.
+                        let costly = v.len() > 1 && self.costly(rarest_df(searcher, field, v));
+                        let q = if single_words_only || costly {
                             all_words(field, v)
                         } else {
                             phrase_query(field, v)
@@ -320,6 +329,9 @@ impl Index {
             }
             let (a, b) = (&pair[0].variants[0], &pair[1].variants[0]);
             let terms: Vec<String> = a.iter().chain(b.iter()).cloned().collect();
+            if self.costly(rarest_df(searcher, self.fields.text, &terms)) {
+                continue;
+            }
             if let Some(mut phrase) = phrase_terms(self.fields.text, &terms) {
                 phrase.set_slop(3);
                 clauses.push((Occur::Should, boosted(Box::new(phrase), 0.5)));
@@ -363,6 +375,21 @@ impl Index {
             Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)) as Box<dyn Query>
         })
     }
+}
+
+fn term_df(searcher: &Searcher, field: Field, stem: &str) -> u64 {
+    searcher
+        .doc_freq(&Term::from_field_text(field, stem))
+        .unwrap_or(0)
+}
+
+/// Paragraphs holding the rarest of the words: a bound on a phrase's frequency.
+fn rarest_df(searcher: &Searcher, field: Field, stems: &[String]) -> u64 {
+    stems
+        .iter()
+        .map(|s| term_df(searcher, field, s))
+        .min()
+        .unwrap_or(0)
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
