@@ -130,38 +130,10 @@ fn the_generated_corpus_loads_with_the_paragraphs_asked_for() {
     }
 }
 
-/// The small version of the scale check: 2,000 synthetic paragraphs beside the seeds.
+/// The target on a small archive, with every `cargo test`: beside 2,000
+/// synthetic paragraphs hit@3 drops by at most 0.05, no question naming an ordinal or
+/// a year cites a distractor first, and nothing answerable turns into "not found".
 #[test]
-fn a_small_synthetic_corpus_keeps_the_dev_set_answerable() {
-    let seeds = seeds();
-    let ids: BTreeSet<String> = seeds.releases().iter().map(|r| r.id.clone()).collect();
-    let cases = dev_cases();
-    let base = Engine::new(seeds.clone(), None).expect("engine");
-    let before = quality::check(&base, &cases, &ids, &[]);
-    let (corpus, synth) = synth::corpus_with_seeds(&seeds, 2_000, 1).expect("corpus");
-    let engine = Engine::new(corpus, None).expect("engine");
-    let after = quality::check(&engine, &cases, &ids, &synth.distractors);
-    eprintln!(
-        "seeds only: {}\nwith 2,000: {}",
-        before.summary(),
-        after.summary()
-    );
-    assert!(
-        after.violations.is_empty(),
-        "a question naming an ordinal or a year cites a distractor first:\n{}",
-        after.summary()
-    );
-    assert!(
-        after.scores.abstain >= before.scores.abstain,
-        "{}",
-        after.summary()
-    );
-}
-
-/// The target at 2,000 paragraphs: hit@3 drops by at most 0.05, no distractor
-/// is cited first, and no answerable question turns into "not found".
-#[test]
-#[ignore = "fails on the current ranking (0.125 drop; d21 abstains): near-duplicates crowd the candidates; see BENCHMARKS.md"]
 fn hit_at_3_drops_little_at_2000_paragraphs() {
     hit_at_3_drop_within(2_000, 0.05);
 }
@@ -186,7 +158,8 @@ fn hit_at_3_drop_within(paragraphs: usize, max_drop: f64) {
     assert!(
         drop <= max_drop
             && after.violations.is_empty()
-            && after.scores.false_abstain <= before.scores.false_abstain,
+            && after.scores.false_abstain <= before.scores.false_abstain
+            && after.scores.abstain >= before.scores.abstain,
         "hit@3 drop {drop:.3} (at most {max_drop}):\n{}",
         after.summary()
     );
