@@ -133,7 +133,8 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     }
 }
 
-/// "The latest …", "the next …", "the current …": the newest release answers.
+/// "The latest …", "the next …": the newest release answers. ("The current …" does
+/// not: the newest release that mentions a post may name a deputy, not its holder.)
 fn asks_latest(lower: &str) -> bool {
     let phrase = [
         "latest",
@@ -143,11 +144,7 @@ fn asks_latest(lower: &str) -> bool {
         "next ",
         "upcoming",
     ];
-    let word = ["current", "currently"];
     phrase.iter().any(|p| lower.contains(p))
-        || lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| word.contains(&w))
 }
 
 /// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
@@ -460,11 +457,10 @@ mod tests {
     }
 
     #[test]
-    fn the_current_holder_is_the_latest_and_not_a_word_to_find() {
+    fn current_is_not_a_word_to_find() {
         let q = ask("Who is the current ASEAN Secretary-General?");
-        assert!(q.latest);
         assert!(!asked(&q).contains(&"current"));
-        assert!(!ask("Were the talks concurrent with the Summit?").latest);
+        assert!(asked(&q).contains(&"Secretary-General"));
     }
 
     #[test]

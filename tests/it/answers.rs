@@ -66,6 +66,10 @@ fn leads_state_the_fact_asked_for() {
             "Saleumxay Kommasith",
         ),
         (
+            "Who is the current ASEAN Secretary-General?",
+            "Kao Kim Hourn",
+        ),
+        (
             "What share of Korea's bilateral ODA goes to ASEAN?",
             "25% of Korea’s total bilateral ODA",
         ),
