@@ -75,9 +75,9 @@ const STOP_WORDS: &str = "a about above after again all also am an and any are a
     its just know let like me might more most much many my no not now of on only or other our out \
     over please s said say says she should so some such t tell than that the their them then there \
     these they this those through to too under up us very was want we were what when where whether \
-    which while who whom whose why will with would you your latest recent newest last current currently happen \
+    which while who whom whose why will with would you your latest recent newest last happen \
     happened anything something thing kind held hold take took place date day time year next \
-    upcoming";
+    upcoming current currently";
 
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
