@@ -60,6 +60,15 @@ impl Ledger {
         true
     }
 
+    /// Follows update ids that started again at `first`, below the committed offset:
+    /// after a week without updates Telegram picks the next id at random. Updates of
+    /// the old sequence still in flight finish without moving the new offset.
+    pub fn restart(&mut self, first: u32) {
+        self.committed = first;
+        self.pending.clear();
+        self.done.clear();
+    }
+
     /// Marks an update handled; returns the new committed offset if it moved.
     pub fn finish(&mut self, id: u32) -> Option<u32> {
         if !self.pending.remove(&id) {
@@ -235,6 +244,21 @@ mod tests {
         assert_eq!(l.finish(12), Some(13));
         assert_eq!(l.finish(12), None);
         assert_eq!(l.in_flight(), 0);
+    }
+
+    #[test]
+    fn follows_ids_that_start_again_below_the_offset() {
+        let mut l = Ledger::new(5_000);
+        assert!(l.begin(5_000));
+        l.restart(1_000);
+        assert_eq!(l.committed(), 1_000);
+        assert!(l.begin(1_000));
+        assert_eq!(
+            l.finish(5_000),
+            None,
+            "the old sequence does not move the offset"
+        );
+        assert_eq!(l.finish(1_000), Some(1_001));
     }
 
     #[test]

@@ -108,6 +108,23 @@ async fn poll_loop(
                 }
             }
         };
+        // Telegram never returns an update below the offset asked for, unless its ids
+        // started again: after a week without updates the next id is random, and an
+        // offset above it would leave the bot deaf.
+        if let Some(first) = updates
+            .iter()
+            .map(|u| u.id.0)
+            .min()
+            .filter(|&id| id < offset)
+        {
+            tracing::warn!(
+                offset,
+                first,
+                "update ids started again below the offset; following them"
+            );
+            lock(&shared.ledger).restart(first);
+            shared.committed.send_replace(first);
+        }
         let received = updates.len();
         let mut fresh = 0;
         for update in updates {

@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo test --test it load:: -- --ignored --nocapture`
 //! (`LOAD_RATE=0` pushes all 2,000 at once; the default paces 200 questions/s).
+//! `LOAD_CORPUS=DIR` serves another corpus and `LOAD_DATA_DIR=DIR` keeps its persisted
+//! index there (e.g. the 100,000-paragraph one from `examples/gen_corpus.rs`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -35,10 +37,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A memory figure of the process in KiB: `VmRSS` (now) or `VmHWM` (peak).
+fn memory_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map(|k| format!("{:.1}", k as f64 / 1024.0))
+        .unwrap_or_else(|| "?".into())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,12 +58,24 @@ async fn load_2000_questions_from_100_chats() {
         .unwrap_or(200);
     let fake = FakeTelegram::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let extra = [("ATTACHE__TELEGRAM__POLL_TIMEOUT_SECS", "10")];
+    let mut extra = vec![("ATTACHE__TELEGRAM__POLL_TIMEOUT_SECS", "10".to_string())];
+    for (var, key) in [
+        ("LOAD_CORPUS", "ATTACHE__CORPUS__DIR"),
+        ("LOAD_DATA_DIR", "ATTACHE__DATA_DIR"),
+    ] {
+        if let Ok(value) = std::env::var(var) {
+            extra.push((key, value));
+        }
+    }
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut cmd = binary(&fake, tmp.path(), &extra);
     cmd.env("RUST_LOG", "info");
     let child = cmd.spawn().expect("spawn attache");
     let pid = child.id();
     fake.wait_for("setMyCommands", 1).await;
+    // Loaded and idle: the resident memory at rest.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let at_rest = memory_kib(pid, "VmRSS:");
 
     let total = CHATS as usize * PER_CHAT;
     let mut asked: Vec<(u32, i64)> = Vec::with_capacity(total);
@@ -75,9 +95,10 @@ async fn load_2000_questions_from_100_chats() {
     while fake.count("sendMessage") < total && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let rss = peak_rss_kib(pid);
+    let peak = memory_kib(pid, "VmHWM:");
+    let after = memory_kib(pid, "VmRSS:");
     signal(&child, "-TERM");
-    let (status, _) = wait_exit(child, tmp.path()).await;
+    let (status, log) = wait_exit(child, tmp.path()).await;
 
     let mut replies: HashMap<i64, Vec<Instant>> = HashMap::new();
     for call in fake.calls("sendMessage") {
@@ -119,15 +140,25 @@ async fn load_2000_questions_from_100_chats() {
         latencies.len() as f64 / span
     );
     println!(
-        "load: update→sendMessage p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; daemon peak RSS {} MiB; exit {:?}",
+        "load: update→sendMessage p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; exit {:?}",
         percentile(&latencies, 50.0).as_secs_f64() * 1000.0,
         percentile(&latencies, 99.0).as_secs_f64() * 1000.0,
         latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
-        rss.map(|k| format!("{:.1}", k as f64 / 1024.0))
-            .unwrap_or_else(|| "?".into()),
         status.code()
     );
-    assert_eq!(lost, 0, "lost replies");
+    println!(
+        "load: daemon RSS at rest {} MiB, peak {} MiB, after the load {} MiB",
+        mib(at_rest),
+        mib(peak),
+        mib(after)
+    );
+    let tail: Vec<&str> = log.lines().rev().take(30).collect();
+    assert_eq!(
+        lost,
+        0,
+        "lost replies; the daemon's last log lines, newest first:\n{}",
+        tail.join("\n")
+    );
     assert_eq!(duplicates, 0, "duplicate replies");
     assert_eq!(status.code(), Some(0));
 }

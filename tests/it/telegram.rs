@@ -1094,6 +1094,29 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
     );
 }
 
+/// After a week without updates Telegram starts update ids again at a random number,
+/// possibly below the saved offset: the bot must follow them, not wait for ids above it.
+#[tokio::test]
+async fn follows_update_ids_that_start_again_below_the_saved_offset() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join(attache::telegram::offset::FILE_NAME), "500000")
+        .expect("an offset from the old sequence");
+    let child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
+    fake.wait_for("setMyCommands", 1).await;
+    let (first, q1) = fake.private_text(521, QUESTION);
+    fake.wait_handled(first).await;
+    let (second, q2) = fake.private_text(521, "When was the 29th ASEAN-ROK Dialogue held?");
+    fake.wait_handled(second).await;
+    signal(&child, "-TERM");
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(first < 500_000, "the fake's ids start below the saved offset");
+    assert_eq!(fake.replies_to(&q1).len(), 1, "{stderr}");
+    assert_eq!(fake.replies_to(&q2).len(), 1, "{stderr}");
+    assert!(stderr.contains("started again"), "{stderr}");
+}
+
 #[test]
 fn config_command_prints_redacted_settings_and_sources() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
