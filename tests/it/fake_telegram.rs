@@ -484,7 +484,11 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
             // An offset beyond every id issued is from an older sequence (Telegram
             // starts ids again at random after a week without updates): it confirms
             // nothing, and the new updates come back below it.
-            let offset = if offset > inner.next_update { 0 } else { offset };
+            let offset = if offset > inner.next_update {
+                0
+            } else {
+                offset
+            };
             // Telegram forgets updates below the offset: they are confirmed.
             inner.updates.retain(|(id, _)| *id >= offset);
             if offset > inner.confirmed {

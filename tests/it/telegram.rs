@@ -1100,8 +1100,11 @@ async fn kill_9_mid_answer_loses_nothing_and_repeats_nothing() {
 async fn follows_update_ids_that_start_again_below_the_saved_offset() {
     let fake = FakeTelegram::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(tmp.path().join(attache::telegram::offset::FILE_NAME), "500000")
-        .expect("an offset from the old sequence");
+    std::fs::write(
+        tmp.path().join(attache::telegram::offset::FILE_NAME),
+        "500000",
+    )
+    .expect("an offset from the old sequence");
     let child = binary(&fake, tmp.path(), &[]).spawn().expect("spawn");
     fake.wait_for("setMyCommands", 1).await;
     let (first, q1) = fake.private_text(521, QUESTION);
@@ -1111,7 +1114,10 @@ async fn follows_update_ids_that_start_again_below_the_saved_offset() {
     signal(&child, "-TERM");
     let (status, stderr) = wait_exit(child, tmp.path()).await;
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(first < 500_000, "the fake's ids start below the saved offset");
+    assert!(
+        first < 500_000,
+        "the fake's ids start below the saved offset"
+    );
     assert_eq!(fake.replies_to(&q1).len(), 1, "{stderr}");
     assert_eq!(fake.replies_to(&q2).len(), 1, "{stderr}");
     assert!(stderr.contains("started again"), "{stderr}");
