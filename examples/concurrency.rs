@@ -10,17 +10,16 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use attache::{Engine, Options, eval};
+use attache::eval;
 use clap::Parser;
+
+#[path = "common/engine_args.rs"]
+mod engine_args;
 
 #[derive(Parser)]
 struct Args {
-    #[arg(long, default_value = "corpus")]
-    corpus: PathBuf,
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-    #[arg(long, default_value = "config/synonyms.toml")]
-    synonyms: PathBuf,
+    #[command(flatten)]
+    engine: engine_args::EngineArgs,
     #[arg(long, default_value = "../shared/eval/dev.jsonl")]
     questions: PathBuf,
     #[arg(long, default_value_t = 3)]
@@ -31,12 +30,7 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let cases = eval::parse_cases(&std::fs::read_to_string(&args.questions)?)?;
     let questions: Vec<String> = cases.into_iter().map(|c| c.q).collect();
-    let opts = Options {
-        corpus_dir: &args.corpus,
-        synonyms: Some(&args.synonyms),
-        data_dir: args.data_dir.as_deref(),
-    };
-    let engine = Engine::load(&opts)?.engine;
+    let engine = args.engine.load()?;
     // Warm the per-paragraph caches once, as a running daemon would be.
     for q in &questions {
         engine.answer(q);

@@ -5,19 +5,15 @@
 //! cargo run --release --example why -- --corpus corpus "When was the 29th ASEAN-ROK Dialogue held?"
 //! ```
 
-use std::path::PathBuf;
-
-use attache::{Engine, Options};
 use clap::Parser;
+
+#[path = "common/engine_args.rs"]
+mod engine_args;
 
 #[derive(Parser)]
 struct Args {
-    #[arg(long, default_value = "corpus")]
-    corpus: PathBuf,
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-    #[arg(long, default_value = "config/synonyms.toml")]
-    synonyms: PathBuf,
+    #[command(flatten)]
+    engine: engine_args::EngineArgs,
     /// How many candidates to show.
     #[arg(long, default_value_t = 10)]
     show: usize,
@@ -29,12 +25,7 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let loaded = Engine::load(&Options {
-        corpus_dir: &args.corpus,
-        synonyms: Some(&args.synonyms),
-        data_dir: args.data_dir.as_deref(),
-    })?;
-    let engine = loaded.engine;
+    let engine = args.engine.load()?;
     let q = engine.analyse(&args.question);
     let w = engine.weights(&q);
     println!(
