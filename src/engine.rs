@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
-use crate::search::{Index, Question, SearchError, SynonymError, Synonyms, question, store};
+use crate::search::{
+    Index, MeetingRef, Question, SearchError, SynonymError, Synonyms, question, store,
+};
 
 /// How many citations an answer carries unless asked otherwise.
 pub const DEFAULT_TOP: usize = 3;
@@ -190,9 +192,10 @@ impl Engine {
         // other years' look alike (an archive holds a Dialogue every year).
         let wide = q.latest || !q.years.is_empty();
         let limit = if wide { CANDIDATES * 5 } else { CANDIDATES }.max(top);
+        let meetings = self.held_meetings(q);
         let hits = self
             .index
-            .search_with(q, &w.common, limit)
+            .search_with(q, &w.common, &meetings, limit)
             .unwrap_or_default();
         let cx = rank::Context {
             corpus: &self.corpus,
@@ -202,9 +205,33 @@ impl Engine {
             analyzer: self.index.analyzer(),
         };
         let mut ranked = rank::rerank(q, w, &hits, &cx);
-        // A question that names a year is answered from that year or not at all.
+        // A question that names a year is answered from that year or not at all; one
+        // that names a meeting, from that meeting's release (the search kept only
+        // those, and the paragraphs that mention its ordinal).
         ranked.retain(|r| r.year_match != Some(false));
         ranked
+    }
+
+    /// The ordinals of the meetings the question names whose series the corpus holds
+    /// ("the 29th Dialogue" when there are Dialogues). A series the corpus lacks
+    /// ("the first meeting") constrains nothing.
+    fn held_meetings(&self, q: &Question) -> Vec<u32> {
+        q.meetings
+            .iter()
+            .filter(|m| !self.same_series(m).is_empty())
+            .map(|m| m.ordinal)
+            .collect()
+    }
+
+    /// Releases of the meeting series `m` names, whatever their ordinal.
+    fn same_series(&self, m: &MeetingRef) -> Vec<&ReleaseFacts> {
+        let Some(kind) = m.words.last() else {
+            return Vec::new();
+        };
+        self.facts
+            .iter()
+            .filter(|f| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(kind)))
+            .collect()
     }
 
     /// Step 4: the cited answer from ranked paragraphs (none: "not found").
@@ -261,12 +288,7 @@ impl Engine {
             return Some(self.abstain(q, reason.to_string()));
         }
         for m in &q.meetings {
-            let kind = m.words.last()?;
-            let same_kind: Vec<&ReleaseFacts> = self
-                .facts
-                .iter()
-                .filter(|f| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(kind)))
-                .collect();
+            let same_kind = self.same_series(m);
             let exists = same_kind
                 .iter()
                 .any(|f| f.meeting.as_ref().is_some_and(|(n, _)| *n == m.ordinal));

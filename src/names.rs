@@ -36,6 +36,11 @@ const TITLES: &[&str] = &[
     "Deputy-Secretary-General",
 ];
 
+/// Whether a word is a title or a part of one ("Secretary-General", "Minister").
+pub fn is_title(word: &str) -> bool {
+    TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
+
 /// A person's name in the quote, nearest to the words the question asked about:
 /// "Vu Ho" for "Who acted as leader of the ASEAN SOM …".
 pub fn person(asked: &[&str], snippet: &str) -> Option<String> {

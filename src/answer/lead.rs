@@ -25,7 +25,7 @@ pub fn lead(
             (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
         }),
         // "Which ambassadors …" asks for a group, not a name: no person lead then.
-        Kind::Who if q.asks_person() => crate::names::person(&asked_words(q), &c.snippet),
+        Kind::Who if q.asks_person() => crate::names::person(&telling_words(q, w), &c.snippet),
         Kind::Who => None,
         Kind::HowMuch => amount(q, w, &c.snippet, a),
         // A yes-no question gets the quotes, not a "yes": the releases rarely say "no".
@@ -121,10 +121,13 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
     (!best.1.is_empty()).then(|| best.1.to_string())
 }
 
-/// The question's words as asked, for telling a name apart from the question's words.
-pub fn asked_words(q: &Question) -> Vec<&str> {
+/// The question's words as asked, but for those in a large share of the corpus: the
+/// name asked for stands near "delegation", not near "ASEAN", which is everywhere.
+fn telling_words<'q>(q: &'q Question, w: &Weights) -> Vec<&'q str> {
     q.concepts
         .iter()
-        .flat_map(|c| c.asked.split_whitespace())
+        .zip(&w.common)
+        .filter(|(_, common)| !**common)
+        .flat_map(|(c, _)| c.asked.split_whitespace())
         .collect()
 }

@@ -206,20 +206,22 @@ impl Index {
     /// The best `limit` paragraphs for a question, best first; ties go to the earlier
     /// paragraph so results never depend on hash order.
     pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        self.search_with(q, &[], limit)
+        self.search_with(q, &[], &[], limit)
     }
 
-    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`).
-    /// A common word ranks little but its phrases read huge position lists, so it is
-    /// looked up as single words only, and kept out of proximity clauses.
+    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`) and
+    /// which meeting ordinals a candidate must hold (in its release's meeting or its
+    /// text). A common word ranks little but its phrases read huge position lists, so
+    /// it is looked up as single words only, and kept out of proximity clauses.
     pub fn search_with(
         &self,
         q: &Question,
         common: &[bool],
+        meetings: &[u32],
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let Some(query) = self.query(q, common, &searcher) else {
+        let Some(query) = self.query(q, common, meetings, &searcher) else {
             return Ok(Vec::new());
         };
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
@@ -276,7 +278,13 @@ impl Index {
         bound > PHRASE_COUNT_MIN && bound as f64 > self.refs.len() as f64 * PHRASE_COUNT_LIMIT
     }
 
-    fn query(&self, q: &Question, common: &[bool], searcher: &Searcher) -> Option<Box<dyn Query>> {
+    fn query(
+        &self,
+        q: &Question,
+        common: &[bool],
+        meetings: &[u32],
+        searcher: &Searcher,
+    ) -> Option<Box<dyn Query>> {
         let is_common = |i: usize| common.get(i).copied().unwrap_or(false);
         let text_field = self.fields.text;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -353,7 +361,28 @@ impl Index {
         if let Some(filter) = self.year_filter(&q.years) {
             clauses.push((Occur::Must, filter));
         }
+        for &ordinal in meetings {
+            clauses.push((Occur::Must, self.ordinal_filter(ordinal)));
+        }
         Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Paragraphs of a release whose meeting has this ordinal, or that mention it: a
+    /// question about the 29th Dialogue is not answered from the 26th.
+    fn ordinal_filter(&self, ordinal: u32) -> Box<dyn Query> {
+        let word = analyzer::stems(&self.analyzer, &crate::text::ordinal_suffix(ordinal))
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let any: Vec<(Occur, Box<dyn Query>)> = [self.fields.meeting, self.fields.text]
+            .into_iter()
+            .map(|field| {
+                let term = Term::from_field_text(field, &word);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
     }
 
     /// A question that names a year is answered only from a release of that year or a

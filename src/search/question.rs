@@ -76,8 +76,8 @@ const STOP_WORDS: &str = "a about above after again all also am an and any are a
     over please s said say says she should so some such t tell than that the their them then there \
     these they this those through to too under up us very was want we were what when where whether \
     which while who whom whose why will with would you your latest recent newest last happen \
-    happened anything something thing kind held hold take took place date day time year next \
-    upcoming current currently";
+    happened anything something thing kind held hold take took place date day time year \
+    current currently";
 
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
@@ -103,6 +103,24 @@ impl Question {
             && ["who ", "whom ", "whose "]
                 .iter()
                 .any(|w| lower.starts_with(w))
+            && !self.asks_identity()
+    }
+
+    /// "Who is Yeo Seung-bae?" names the person and asks what they are: the answer is
+    /// a role, not another person's name.
+    pub fn asks_identity(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        ["who is ", "who was ", "who's ", "who are ", "who were "]
+            .iter()
+            .any(|w| lower.starts_with(w))
+            && !self.concepts.is_empty()
+            && self.concepts.iter().all(|c| c.name)
+            // "Who is the ASEAN Secretary-General?" names a post: it asks for a person.
+            && !self
+                .concepts
+                .iter()
+                .flat_map(|c| c.asked.split_whitespace())
+                .any(crate::names::is_title)
     }
 }
 
@@ -133,17 +151,11 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     }
 }
 
-/// "The latest …", "the next …": the newest release answers. ("The current …" does
-/// not: the newest release that mentions a post may name a deputy, not its holder.)
+/// "The latest …": the newest release answers. ("The next …" does not: the newest
+/// release is about a meeting already held; "next" stays a word to find. Nor does
+/// "the current …": the newest release that mentions a post may name a deputy.)
 fn asks_latest(lower: &str) -> bool {
-    let phrase = [
-        "latest",
-        "most recent",
-        "newest",
-        "last ",
-        "next ",
-        "upcoming",
-    ];
+    let phrase = ["latest", "most recent", "newest", "last "];
     phrase.iter().any(|p| lower.contains(p))
 }
 
@@ -454,6 +466,15 @@ mod tests {
             .map(|c| c.asked.as_str())
             .collect();
         assert_eq!(names, ["Korea", "Indonesia"]);
+    }
+
+    #[test]
+    fn who_is_a_name_asks_for_a_role_not_a_person() {
+        assert!(ask("Who is Yeo Seung-bae?").asks_identity());
+        assert!(!ask("Who is Yeo Seung-bae?").asks_person());
+        assert!(ask("Who is the foreign minister of Laos?").asks_person());
+        assert!(ask("Who is the current ASEAN Secretary-General?").asks_person());
+        assert!(ask("Who did Cho Tae-yul meet in Vientiane?").asks_person());
     }
 
     #[test]

@@ -70,6 +70,10 @@ fn leads_state_the_fact_asked_for() {
             "Kao Kim Hourn",
         ),
         (
+            "Who led the Korean delegation at the 29th ASEAN-ROK Dialogue?",
+            "Chung Byung-won",
+        ),
+        (
             "What share of Korea's bilateral ODA goes to ASEAN?",
             "25% of Korea’s total bilateral ODA",
         ),
@@ -104,6 +108,26 @@ fn abstains_on_what_the_corpus_does_not_cover() {
         assert!(a.text.contains(says), "{q}: {}", a.text);
         assert!(!a.suggestions.is_empty(), "{q}: suggests what it covers");
     }
+}
+
+/// The answer is about what was asked, or there is none: not a fact about another
+/// person, another meeting, or a meeting already held.
+#[test]
+fn answers_stay_with_what_was_asked() {
+    // "Who is X?" asks for X's role; the quote naming X answers, not another name in it.
+    let a = engine().answer("Who is Yeo Seung-bae?");
+    assert!(a.found, "{}", a.text);
+    assert!(a.lead.starts_with("From "), "{}", a.lead);
+    assert!(a.citations[0].text.contains("Yeo Seung-bae"));
+    // The 29th Dialogue's release does not mention Myanmar; the 26th's does.
+    let a = engine().answer("What did the 29th ASEAN-ROK Dialogue say about Myanmar?");
+    assert!(!a.found, "{}", a.text);
+    // The newest release is about the last Dialogue, not the next one.
+    let a = engine().answer("Where will the next ASEAN-ROK Dialogue be held?");
+    assert!(!a.lead.contains("Bangkok"), "{}", a.text);
+    // "Each year" is what "annual" says.
+    let a = engine().answer("How much is the ASEAN-ROK Cooperation Fund each year?");
+    assert!(a.lead.contains("14 million U.S. dollars"), "{}", a.lead);
 }
 
 #[test]
