@@ -69,6 +69,38 @@ pub fn find_dates(text: &str) -> Vec<FoundDate<'_>> {
     out
 }
 
+/// Months named without a day after "in" ("inaugurated … in January this year"), as
+/// (start, phrase), the phrase with its year when one follows ("in May 2019").
+pub fn find_months(text: &str) -> Vec<(usize, &str)> {
+    let words: Vec<(usize, &str)> = words(text).collect();
+    let mut out = Vec::new();
+    for (i, &(start, word)) in words.iter().enumerate() {
+        let after_in = i >= 1 && words[i - 1].1 == "in" && {
+            let (at, before) = words[i - 1];
+            text[at + before.len()..start].trim().is_empty()
+        };
+        let is_month = word.len() >= 3
+            && word.starts_with(char::is_uppercase)
+            && Date::month_from_name(word).is_some();
+        if !after_in || !is_month {
+            continue;
+        }
+        let mut s = Scan {
+            text,
+            pos: start + word.len(),
+        };
+        // "in May 15 to 16" is a dated phrase: `find_dates` has it.
+        if s.clone().space().and_then(|s| s.number(1, 2)).is_some() {
+            continue;
+        }
+        if s.clone().year().is_some() {
+            s.year();
+        }
+        out.push((start, &text[start..s.pos]));
+    }
+    out
+}
+
 /// A tiny cursor for reading date phrases without a regex engine.
 #[derive(Clone)]
 struct Scan<'a> {
@@ -447,6 +479,13 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_without_a_day() {
+        let text = "Dr. Kao was inaugurated in January this year and visited on June 15-18, in May 2019 and in May 15 to 16.";
+        let found: Vec<&str> = find_months(text).into_iter().map(|(_, p)| p).collect();
+        assert_eq!(found, ["January", "May 2019"]);
+    }
 
     #[test]
     fn finds_date_phrases_verbatim() {

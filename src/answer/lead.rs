@@ -19,7 +19,7 @@ pub fn lead(
     a: &TextAnalyzer,
 ) -> String {
     let fact = match q.kind {
-        Kind::When => when(release, &c.snippet)
+        Kind::When => when(&telling_words(q, w), release, &c.snippet)
             .or_else(|| names_release(q).then(|| release.date_label_long())),
         Kind::Where => place(q, &c.snippet).or_else(|| {
             (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
@@ -43,16 +43,50 @@ fn names_release(q: &Question) -> bool {
     !q.meetings.is_empty() || q.latest
 }
 
-/// "May 15 to 16, 2025": the quote's date phrase, with the release's year when the
+/// "May 15 to 16, 2025": the quote's date phrase nearest to what the question asks
+/// about ("inaugurated … in January this year and visited Korea on June 15-18": "when
+/// did she become Secretary-General" is January), with the release's year when the
 /// phrase has none.
-fn when(release: &Release, snippet: &str) -> Option<String> {
-    let Some(d) = find_dates(snippet).into_iter().next() else {
+fn when(telling: &[&str], release: &Release, snippet: &str) -> Option<String> {
+    let dates = find_dates(snippet)
+        .into_iter()
+        .map(|d| (d.start, d.phrase, d.year.is_some()))
+        .chain(
+            crate::text::find_months(snippet)
+                .into_iter()
+                .map(|(start, phrase)| (start, phrase, crate::text::find_period(phrase).is_some())),
+        );
+    let near = positions_of(telling, snippet);
+    let best = dates.min_by_key(|&(start, _, _)| {
+        near.iter()
+            .map(|&at| at.abs_diff(start))
+            .min()
+            .unwrap_or(start)
+    });
+    let Some((_, phrase, has_year)) = best else {
         return crate::text::find_period(snippet).map(str::to_string);
     };
-    Some(match d.year {
-        Some(_) => d.phrase.to_string(),
-        None => format!("{}, {}", d.phrase, release.date.year),
+    Some(if has_year {
+        phrase.to_string()
+    } else {
+        format!("{phrase}, {}", release.date.year)
     })
+}
+
+/// Where the words stand in the text (byte offsets; case-insensitive, whole words).
+fn positions_of(words: &[&str], text: &str) -> Vec<usize> {
+    let lower = text.to_lowercase();
+    words
+        .iter()
+        .map(|w| w.to_lowercase())
+        .filter(|w| w.len() > 2)
+        .flat_map(|w| {
+            lower
+                .match_indices(w.as_str())
+                .map(|(at, _)| at)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Words that start a capitalised run but are not a place (months aside).

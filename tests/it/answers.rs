@@ -74,6 +74,11 @@ fn leads_state_the_fact_asked_for() {
             "Chung Byung-won",
         ),
         (
+            "When did Kao Kim Hourn become Secretary-General?",
+            "January, 2023",
+        ),
+        ("When did Kao Kim Hourn visit Korea?", "June 15-18, 2023"),
+        (
             "What share of Korea's bilateral ODA goes to ASEAN?",
             "25% of Korea’s total bilateral ODA",
         ),
