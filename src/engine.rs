@@ -26,7 +26,7 @@ const MAX_GAP: f32 = 0.35;
 
 /// Whether a paragraph is evidence enough to answer rather than abstain.
 fn answers(best: &Ranked) -> bool {
-    best.coverage >= MIN_COVERAGE && best.gap <= MAX_GAP
+    best.coverage >= MIN_COVERAGE && best.gap <= MAX_GAP && !best.lacks_name
 }
 
 /// Further citations must cover at least this share too, or they are left out.
@@ -256,7 +256,7 @@ impl Engine {
         );
         let mut seen = std::collections::HashSet::new();
         let evidence: Vec<Evidence<'_>> = order
-            .filter(|r| r.coverage >= MIN_SUPPORT)
+            .filter(|r| r.coverage >= MIN_SUPPORT && !r.lacks_name)
             // The same paragraph in another year's release is not a second source.
             .filter(|r| seen.insert(self.text_key(r)))
             .take(top.max(1))

@@ -108,6 +108,9 @@ pub struct Weights {
     pub known: Vec<bool>,
     /// Concepts in more than a fifth of the paragraphs ("ASEAN", "Korea").
     pub common: Vec<bool>,
+    /// Names the corpus knows that are neither common nor a title ("Kang" in "Minister
+    /// Kang"): a release that never names them does not answer.
+    pub name: Vec<bool>,
     /// Each concept's variants as stem ids.
     pub ids: Vec<Vec<Vec<StemId>>>,
 }
@@ -118,6 +121,7 @@ impl Weights {
         let mut weight = Vec::new();
         let mut known = Vec::new();
         let mut common = Vec::new();
+        let mut name = Vec::new();
         for c in &q.concepts {
             let df = c
                 .variants
@@ -142,8 +146,11 @@ impl Weights {
             } else {
                 idf
             });
+            let is_common = df as f32 > n * COMMON_SHARE;
+            let title = c.asked.split_whitespace().all(crate::names::is_title);
+            name.push(c.name && df > 0 && !is_common && !title && c.ordinal.is_none());
             known.push(df > 0);
-            common.push(df as f32 > n * COMMON_SHARE);
+            common.push(is_common);
         }
         let ids = q
             .concepts
@@ -154,6 +161,7 @@ impl Weights {
             weight,
             known,
             common,
+            name,
             ids,
         }
     }
@@ -187,6 +195,8 @@ pub struct Ranked {
     /// Whether the release is from, or the paragraph mentions, a year the question
     /// names (`None` when it names none).
     pub year_match: Option<bool>,
+    /// Whether its release never names someone or something the question names.
+    pub lacks_name: bool,
 }
 
 pub fn contains<T: PartialEq>(haystack: &[T], needle: &[T]) -> bool {
@@ -290,6 +300,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 None => 0.0,
             };
             score += kind_bonus(q, para);
+            let lacks_name = lacks_name(w, hit.at, &fact.meta, parent, cx);
             Ranked {
                 at: hit.at,
                 score,
@@ -297,6 +308,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 text_coverage,
                 gap,
                 year_match,
+                lacks_name,
             }
         })
         .collect();
@@ -305,6 +317,42 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
     out
+}
+
+/// Whether a name the question asks about ("What did Minister *Kang* propose?") is
+/// missing from the paragraph, its context and every other paragraph of its release:
+/// then the paragraph is about someone else, however well it covers the rest.
+fn lacks_name(
+    w: &Weights,
+    at: ParagraphRef,
+    meta: &[StemId],
+    parent: &[StemId],
+    cx: &Context<'_>,
+) -> bool {
+    let paragraphs = cx
+        .corpus
+        .releases()
+        .get(at.release as usize)
+        .map_or(0, |r| r.paragraphs.len());
+    let named_in =
+        |stems: &[StemId], variants: &[Vec<StemId>]| variants.iter().any(|v| contains(stems, v));
+    w.ids
+        .iter()
+        .zip(&w.name)
+        .filter(|(_, name)| **name)
+        .any(|(variants, _)| {
+            let here = named_in(&cx.paragraph(at).stems, variants)
+                || named_in(meta, variants)
+                || named_in(parent, variants);
+            !here
+                && !(0..paragraphs as u32).any(|paragraph| {
+                    let p = ParagraphRef {
+                        release: at.release,
+                        paragraph,
+                    };
+                    named_in(&cx.paragraph(p).stems, variants)
+                })
+        })
 }
 
 /// "The latest …": the newest release that answers the question well enough goes

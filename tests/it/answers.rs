@@ -130,6 +130,15 @@ fn answers_stay_with_what_was_asked() {
     // The newest release is about the last Dialogue, not the next one.
     let a = engine().answer("Where will the next ASEAN-ROK Dialogue be held?");
     assert!(!a.lead.contains("Bangkok"), "{}", a.text);
+    // Minister Kang proposed nothing in these releases; Minister Park did.
+    let a = engine().answer("What did Minister Kang propose?");
+    assert!(
+        a.citations
+            .iter()
+            .all(|c| !c.text.contains("Park proposed")),
+        "{}",
+        a.text
+    );
     // "Each year" is what "annual" says.
     let a = engine().answer("How much is the ASEAN-ROK Cooperation Fund each year?");
     assert!(a.lead.contains("14 million U.S. dollars"), "{}", a.lead);
