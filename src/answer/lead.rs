@@ -19,7 +19,7 @@ pub fn lead(
     a: &TextAnalyzer,
 ) -> String {
     let fact = match q.kind {
-        Kind::When => when(&telling_words(q, w), release, &c.snippet)
+        Kind::When => when(q, &telling_words(q, w), release, &c.snippet)
             .or_else(|| names_release(q).then(|| release.date_label_long())),
         Kind::Where => place(q, &c.snippet).or_else(|| {
             (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
@@ -47,30 +47,54 @@ fn names_release(q: &Question) -> bool {
 /// about ("inaugurated … in January this year and visited Korea on June 15-18": "when
 /// did she become Secretary-General" is January), with the release's year when the
 /// phrase has none.
-fn when(telling: &[&str], release: &Release, snippet: &str) -> Option<String> {
-    let dates = find_dates(snippet)
+fn when(q: &Question, telling: &[&str], release: &Release, snippet: &str) -> Option<String> {
+    let dates: Vec<(usize, &str, bool)> = find_dates(snippet)
         .into_iter()
         .map(|d| (d.start, d.phrase, d.year.is_some()))
         .chain(
             crate::text::find_months(snippet)
                 .into_iter()
                 .map(|(start, phrase)| (start, phrase, crate::text::find_period(phrase).is_some())),
-        );
-    let near = positions_of(telling, snippet);
-    let best = dates.min_by_key(|&(start, _, _)| {
-        near.iter()
-            .map(|&at| at.abs_diff(start))
-            .min()
-            .unwrap_or(start)
-    });
-    let Some((_, phrase, has_year)) = best else {
-        return crate::text::find_period(snippet).map(str::to_string);
+        )
+        .collect();
+    // A period ("November 2019", "in 1989") when no dated phrase stands in the quote;
+    // it is a slice of `snippet`, so its offset is where it starts.
+    let candidates = if dates.is_empty() {
+        crate::text::find_period(snippet)
+            .map(|p| (p.as_ptr() as usize - snippet.as_ptr() as usize, p, true))
+            .into_iter()
+            .collect()
+    } else {
+        dates
     };
+    let near = positions_of(telling, snippet);
+    let (_, phrase, has_year) = candidates
+        .into_iter()
+        .filter(|&(start, _, _)| asks_anniversary(q) || !dates_an_anniversary(snippet, start))
+        .min_by_key(|&(start, _, _)| {
+            near.iter()
+                .map(|&at| at.abs_diff(start))
+                .min()
+                .unwrap_or(start)
+        })?;
     Some(if has_year {
         phrase.to_string()
     } else {
         format!("{phrase}, {}", release.date.year)
     })
+}
+
+/// Whether the date at `start` is the date of an anniversary its clause names ("the
+/// 50th anniversary of the establishment of ROK-Singapore diplomatic relations in
+/// 2025"): 2025 is when the anniversary falls, not when relations were established.
+fn dates_an_anniversary(snippet: &str, start: usize) -> bool {
+    let before = snippet.get(..start).unwrap_or("");
+    let clause = before.rsplit(['.', ';']).next().unwrap_or(before);
+    clause.to_lowercase().contains("anniversary")
+}
+
+fn asks_anniversary(q: &Question) -> bool {
+    q.text.to_lowercase().contains("anniversar")
 }
 
 /// Where the words stand in the text (byte offsets; case-insensitive, whole words).
@@ -144,9 +168,10 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
             .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
             .map(|(_, w)| w)
             .sum();
-        // "How much … in 2021?": the clause that names the year asked about.
+        // "How much … in 2021?": the clause that names the year asked about wins over
+        // any that shares more words but not the year.
         let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
-        words + if year { 1.0 } else { 0.0 }
+        words + if year { w.total() } else { 0.0 }
     };
     let best = clauses
         .filter(|c| has_amount(c))

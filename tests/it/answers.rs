@@ -79,6 +79,14 @@ fn leads_state_the_fact_asked_for() {
         ),
         ("When did Kao Kim Hourn visit Korea?", "June 15-18, 2023"),
         (
+            "How much ODA did Korea give ASEAN in 2021?",
+            "about USD 600 million in 2021",
+        ),
+        (
+            "When is the 50th anniversary of Korea-Singapore relations?",
+            "2025",
+        ),
+        (
             "What share of Korea's bilateral ODA goes to ASEAN?",
             "25% of Korea’s total bilateral ODA",
         ),
@@ -139,6 +147,10 @@ fn answers_stay_with_what_was_asked() {
         "{}",
         a.text
     );
+    // "The 50th anniversary of … relations in 2025": 2025 is the anniversary, not when
+    // relations began (the releases do not say when that was).
+    let a = engine().answer("When did the ROK and Singapore establish diplomatic relations?");
+    assert!(!a.lead.contains("2025"), "{}", a.lead);
     // "Each year" is what "annual" says.
     let a = engine().answer("How much is the ASEAN-ROK Cooperation Fund each year?");
     assert!(a.lead.contains("14 million U.S. dollars"), "{}", a.lead);
