@@ -356,6 +356,15 @@ fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
     (i > 0 && capital(family) && capital(given) && !capital(tail) && hyphen && spaced).then_some(3)
 }
 
+/// The word that ends a meeting's name as releases write it, for an acronym.
+fn spelled_kind(stem: &str) -> &str {
+    match stem {
+        "fmm" | "som" => "meet",
+        "arf" => "forum",
+        other => other,
+    }
+}
+
 fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -372,9 +381,15 @@ fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
             .map(|(j, _)| j)
             .last();
         if let Some(end) = end {
+            let mut words: Vec<String> =
+                tokens[i + 1..=end].iter().map(|t| t.stem.clone()).collect();
+            // "the 23rd FMM" is a Foreign Ministers' Meeting: releases spell the kind out.
+            if let Some(kind) = words.last_mut() {
+                *kind = spelled_kind(kind).to_string();
+            }
             out.push(MeetingRef {
                 ordinal,
-                words: tokens[i + 1..=end].iter().map(|t| t.stem.clone()).collect(),
+                words,
                 asked: text[token.start..tokens[end].end].to_string(),
             });
         }

@@ -79,6 +79,10 @@ fn leads_state_the_fact_asked_for() {
         ),
         ("When did Kao Kim Hourn visit Korea?", "June 15-18, 2023"),
         (
+            "Who co-chaired the 29th ASEAN-ROK Dialogue?",
+            "Chung Byung-won",
+        ),
+        (
             "How much ODA did Korea give ASEAN in 2021?",
             "about USD 600 million in 2021",
         ),
@@ -135,6 +139,15 @@ fn answers_stay_with_what_was_asked() {
     // The 29th Dialogue's release does not mention Myanmar; the 26th's does.
     let a = engine().answer("What did the 29th ASEAN-ROK Dialogue say about Myanmar?");
     assert!(!a.found, "{}", a.text);
+    // "FMM" is a Foreign Ministers' Meeting: the 23rd's release answers, not the 29th
+    // Dialogue's.
+    let a = engine().answer("What was discussed about North Korea at the 23rd FMM?");
+    assert!(a.found, "{}", a.text);
+    assert!(
+        a.citations.iter().all(|c| c.release.contains("23rd")),
+        "{}",
+        a.text
+    );
     // The newest release is about the last Dialogue, not the next one.
     let a = engine().answer("Where will the next ASEAN-ROK Dialogue be held?");
     assert!(!a.lead.contains("Bangkok"), "{}", a.text);
