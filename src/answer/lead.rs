@@ -97,7 +97,8 @@ fn asks_anniversary(q: &Question) -> bool {
     q.text.to_lowercase().contains("anniversar")
 }
 
-/// Where the words stand in the text (byte offsets; case-insensitive, whole words).
+/// Where the words stand in the text (byte offsets of case-insensitive matches, which
+/// may fall inside longer words: "chair" in "co-chair").
 fn positions_of(words: &[&str], text: &str) -> Vec<usize> {
     let lower = text.to_lowercase();
     words
