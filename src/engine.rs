@@ -218,20 +218,17 @@ impl Engine {
     fn held_meetings(&self, q: &Question) -> Vec<u32> {
         q.meetings
             .iter()
-            .filter(|m| !self.same_series(m).is_empty())
+            .filter(|m| self.same_series(m).next().is_some())
             .map(|m| m.ordinal)
             .collect()
     }
 
     /// Releases of the meeting series `m` names, whatever their ordinal.
-    fn same_series(&self, m: &MeetingRef) -> Vec<&ReleaseFacts> {
-        let Some(kind) = m.words.last() else {
-            return Vec::new();
-        };
-        self.facts
-            .iter()
-            .filter(|f| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(kind)))
-            .collect()
+    fn same_series<'a>(&'a self, m: &'a MeetingRef) -> impl Iterator<Item = &'a ReleaseFacts> {
+        let kind = m.words.last();
+        self.facts.iter().filter(move |f| {
+            kind.is_some_and(|k| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(k)))
+        })
     }
 
     /// Step 4: the cited answer from ranked paragraphs (none: "not found").
@@ -288,7 +285,7 @@ impl Engine {
             return Some(self.abstain(q, reason.to_string()));
         }
         for m in &q.meetings {
-            let same_kind = self.same_series(m);
+            let same_kind: Vec<&ReleaseFacts> = self.same_series(m).collect();
             let exists = same_kind
                 .iter()
                 .any(|f| f.meeting.as_ref().is_some_and(|(n, _)| *n == m.ordinal));

@@ -225,7 +225,7 @@ fn import_writes_a_corpus_file_that_answers() {
         "no year on the page: it must not guess"
     );
     assert!(stderr(&refused).contains("--date"), "{}", stderr(&refused));
-    let ok = attache(&[
+    let import = [
         "--corpus",
         c,
         "import",
@@ -234,20 +234,10 @@ fn import_writes_a_corpus_file_that_answers() {
         "https://example.org/24",
         "--date",
         "2021-05-12",
-        "--place",
-        "Jakarta, Indonesia",
-    ]);
+    ];
+    let ok = attache(&[&import[..], &["--place", "Jakarta, Indonesia"]].concat());
     assert!(ok.status.success(), "{}", stderr(&ok));
-    let again = attache(&[
-        "--corpus",
-        c,
-        "import",
-        p,
-        "--url",
-        "https://example.org/24",
-        "--date",
-        "2021-05-12",
-    ]);
+    let again = attache(&import);
     assert_eq!(again.status.code(), Some(2), "no silent overwrite");
     let a = attache(&[
         "--corpus",
