@@ -65,6 +65,10 @@ pub struct Question {
     /// The concept the answer is about, when the question says: "which *ambassadors*",
     /// "what *share*", "in which *fields*".
     pub focus: Option<usize>,
+    /// The concept naming what someone did, when the question says: "What did Korea
+    /// *pledge* to the Fund?". Releases tell the same act in other verbs ("after
+    /// expanding the Fund"), so it says less about which paragraph answers.
+    pub action: Option<usize>,
 }
 
 /// Words that carry no meaning for retrieval: English function words, question words,
@@ -139,6 +143,7 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     Question {
         kind: kind_of(&lower),
         focus: focus(&text, &tokens, &concepts),
+        action: action(&text, &tokens, &concepts),
         meetings: meetings(&text, &tokens),
         years: tokens
             .iter()
@@ -170,6 +175,27 @@ fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
     concepts
         .iter()
         .position(|c| c.asked.split_whitespace().next() == Some(at))
+}
+
+/// The first word after the doer in "What did <doer> <act> …" ("What did the ROK and
+/// Singapore *agree* on?"): the doer is the run of names, numbers and joining words
+/// after the auxiliary.
+fn action(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
+    let word = |t: &Token| &text[t.start..t.end];
+    let aux = tokens.windows(2).position(|w| {
+        word(&w[0]).eq_ignore_ascii_case("what")
+            && matches!(
+                word(&w[1]).to_lowercase().as_str(),
+                "did" | "does" | "do" | "will" | "would" | "has" | "have" | "had"
+            )
+    })?;
+    let verb = tokens[aux + 2..].iter().map(word).find(|w| {
+        let joining = matches!(w.to_lowercase().as_str(), "and" | "the" | "of" | "s");
+        !joining && !w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    })?;
+    concepts
+        .iter()
+        .position(|c| c.asked.split_whitespace().next() == Some(verb))
 }
 
 fn cut(text: &str) -> (String, bool) {
@@ -408,6 +434,28 @@ mod tests {
 
     fn asked(q: &Question) -> Vec<&str> {
         q.concepts.iter().map(|c| c.asked.as_str()).collect()
+    }
+
+    #[test]
+    fn the_act_follows_the_doer() {
+        let act = |q: &str| {
+            let q = ask(q);
+            q.action.map(|i| q.concepts[i].asked.clone())
+        };
+        assert_eq!(
+            act("What did Korea pledge to the Fund?").as_deref(),
+            Some("pledge")
+        );
+        assert_eq!(
+            act("What did the ROK and Singapore agree on?").as_deref(),
+            Some("agree")
+        );
+        assert_eq!(
+            act("What will the 30th Dialogue discuss?").as_deref(),
+            Some("discuss")
+        );
+        assert_eq!(act("When did Korea pledge the fund?"), None);
+        assert_eq!(act("What is the Fund?"), None);
     }
 
     #[test]

@@ -141,11 +141,14 @@ impl Weights {
             };
             // The word naming the kind of answer ("what *share*", "which *countries*")
             // rarely stands in the answer itself.
-            weight.push(if q.focus == Some(weight.len()) {
-                idf * FOCUS_SHARE
+            let share = if q.focus == Some(weight.len()) {
+                FOCUS_SHARE
+            } else if q.action == Some(weight.len()) && df > 0 {
+                ACTION_SHARE
             } else {
-                idf
-            });
+                1.0
+            };
+            weight.push(idf * share);
             let is_common = df as f32 > n * COMMON_SHARE;
             let title = c.asked.split_whitespace().all(crate::names::is_title);
             name.push(c.name && df > 0 && !is_common && !title && c.ordinal.is_none());
@@ -179,6 +182,9 @@ pub const UNKNOWN_WORD_SHARE: f32 = 0.075;
 
 /// How much the word naming the kind of answer counts.
 pub const FOCUS_SHARE: f32 = 0.3;
+
+/// How much the verb of "What did Korea *pledge* …" counts.
+pub const ACTION_SHARE: f32 = 0.6;
 
 /// A candidate paragraph after re-ranking.
 #[derive(Debug, Clone, PartialEq)]

@@ -169,6 +169,25 @@ fn answers_stay_with_what_was_asked() {
     assert!(a.lead.contains("14 million U.S. dollars"), "{}", a.lead);
 }
 
+/// "What did Korea *pledge* …": the release tells the act in its own verb ("after
+/// expanding the Fund"); the thing acted on decides. A verb no release uses still
+/// counts against an answer.
+#[test]
+fn the_act_asked_about_may_be_told_in_other_words() {
+    let a = engine().answer("What did Korea pledge to the ASEAN-Korea Cooperation Fund?");
+    assert!(a.found, "{}", a.text);
+    assert!(
+        a.citations
+            .iter()
+            .take(2)
+            .any(|c| c.text.contains("Cooperation Fund")),
+        "{}",
+        a.text
+    );
+    let a = engine().answer("What did Korea sell to Indonesia?");
+    assert!(!a.found, "{}", a.text);
+}
+
 #[test]
 fn the_same_question_gives_the_same_answer_byte_for_byte() {
     let q = "What did the participants agree about the South China Sea in 2020?";
