@@ -10,7 +10,8 @@ use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
-    Index, MeetingRef, Question, SearchError, SynonymError, Synonyms, question, store,
+    Hit, Index, MeetingRef, ParagraphRef, Question, SearchError, SynonymError, Synonyms, question,
+    store,
 };
 
 /// How many citations an answer carries unless asked otherwise.
@@ -31,6 +32,15 @@ fn answers(best: &Ranked) -> bool {
 
 /// Further citations must cover at least this share too, or they are left out.
 const MIN_SUPPORT: f32 = 0.3;
+
+/// How much of the question a point under the answer must cover in its own words to be
+/// cited right after it.
+const POINT_TEXT_COVERAGE: f32 = 0.5;
+
+/// Whether a paragraph may stand as a citation beside the one that answers.
+fn supports(r: &Ranked) -> bool {
+    r.coverage >= MIN_SUPPORT && !r.lacks_name
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -197,19 +207,60 @@ impl Engine {
             .index
             .search_with(q, &w.common, &meetings, limit)
             .unwrap_or_default();
-        let cx = rank::Context {
-            corpus: &self.corpus,
-            releases: &self.facts,
-            paragraphs: &self.paragraph_facts,
-            first_pid: &self.first_pid,
-            analyzer: self.index.analyzer(),
-        };
-        let mut ranked = rank::rerank(q, w, &hits, &cx);
+        let mut ranked = rank::rerank(q, w, &hits, &self.context());
         // A question that names a year is answered from that year or not at all; one
         // that names a meeting, from that meeting's release (the search kept only
         // those, and the paragraphs that mention its ordinal).
         ranked.retain(|r| r.year_match != Some(false));
         ranked
+    }
+
+    fn context(&self) -> rank::Context<'_> {
+        rank::Context {
+            corpus: &self.corpus,
+            releases: &self.facts,
+            paragraphs: &self.paragraph_facts,
+            first_pid: &self.first_pid,
+            analyzer: self.index.analyzer(),
+        }
+    }
+
+    /// The points listed under a numbered paragraph ("4·1", "4·2" under "4") that
+    /// support the answer too: they go on with what it says ("Minister Kang mentioned
+    /// … transnational crimes" / "The Minister noted … the Ministerial Meeting on
+    /// Transnational Crime"), so they are cited right after it.
+    fn continuation(&self, q: &Question, w: &Weights, head: &Ranked) -> Vec<Ranked> {
+        let Some(release) = self.corpus.releases().get(head.at.release as usize) else {
+            return Vec::new();
+        };
+        let Some(number) = release
+            .paragraphs
+            .get(head.at.paragraph as usize)
+            .map(|p| &p.number)
+        else {
+            return Vec::new();
+        };
+        let prefix = format!("{number}·");
+        let hits: Vec<Hit> = release
+            .paragraphs
+            .iter()
+            .enumerate()
+            .skip(head.at.paragraph as usize + 1)
+            .take_while(|(_, p)| p.number.starts_with(&prefix))
+            .map(|(i, _)| Hit {
+                at: ParagraphRef {
+                    release: head.at.release,
+                    paragraph: i as u32,
+                },
+                score: 0.0,
+            })
+            .collect();
+        let mut points = rank::rerank(q, w, &hits, &self.context());
+        // A point must say much of the question itself: the heading's words alone do
+        // not make it a second proof.
+        points.retain(|r| supports(r) && r.text_coverage >= POINT_TEXT_COVERAGE);
+        points.sort_by_key(|r| r.at);
+        points
     }
 
     /// The ordinals of the meetings the question names whose series the corpus holds
@@ -244,7 +295,8 @@ impl Engine {
                 "I could not find this in the releases I have.".to_string(),
             );
         };
-        let order = std::iter::once(&ranked[first]).chain(
+        let points = self.continuation(q, w, &ranked[first]);
+        let order = std::iter::once(&ranked[first]).chain(&points).chain(
             ranked
                 .iter()
                 .enumerate()
@@ -253,7 +305,7 @@ impl Engine {
         );
         let mut seen = std::collections::HashSet::new();
         let evidence: Vec<Evidence<'_>> = order
-            .filter(|r| r.coverage >= MIN_SUPPORT && !r.lacks_name)
+            .filter(|r| supports(r))
             // The same paragraph in another year's release is not a second source.
             .filter(|r| seen.insert(self.text_key(r)))
             .take(top.max(1))

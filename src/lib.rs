@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod corpus;
+mod countries;
 mod engine;
 pub mod eval;
 mod names;

@@ -44,6 +44,9 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// Answerable questions whose seed paragraph is not among the first three.
     pub seed_misses: Vec<String>,
+    /// Answerable questions with no paragraph that answers (seed or copy) among the
+    /// first three: the misses that hit@3 counts.
+    pub misses: Vec<String>,
 }
 
 struct Facts {
@@ -93,6 +96,7 @@ pub fn check(
         named: 0,
         violations: Vec::new(),
         seed_misses: Vec::new(),
+        misses: Vec::new(),
     };
     let mut answerable = 0usize;
     let mut seed_hits = 0usize;
@@ -103,6 +107,10 @@ pub fn check(
         let match_rank = answer.citations.iter().position(is_match).map(|i| i + 1);
         if !case.must.is_empty() {
             answerable += 1;
+            let answers = |c: &attache::Citation| holds_all(&c.text, &case.must);
+            if !answer.citations.iter().take(3).any(answers) {
+                report.misses.push(format!("{} {}", case.id, case.q));
+            }
             if match_rank.is_some_and(|r| r <= 3) {
                 seed_hits += 1;
             } else {
@@ -191,6 +199,9 @@ impl Report {
                 v.match_rank
                     .map_or("none".to_string(), |r| format!("[{r}]")),
             );
+        }
+        for m in &self.misses {
+            let _ = write!(out, "\n  no answering paragraph in top 3: {m}");
         }
         for m in &self.seed_misses {
             let _ = write!(out, "\n  seed paragraph not in top 3: {m}");

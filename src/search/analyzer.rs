@@ -3,7 +3,8 @@
 //! case, English stemming ("ministers" → "minist", "meetings" → "meet").
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    Token as TantivyToken, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// The name the analyzer is registered under in the tantivy index.
@@ -20,9 +21,60 @@ pub struct Token {
 pub fn build() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
+        .filter(AcronymPlural)
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// "CSPs" → "CSP": the English stemmer keeps the "s" of a word without a vowel, so a
+/// plural acronym would not meet its singular ("ASEAN established CSPs with China").
+#[derive(Clone)]
+struct AcronymPlural;
+
+impl TokenFilter for AcronymPlural {
+    type Tokenizer<T: Tokenizer> = AcronymPluralFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> AcronymPluralFilter<T> {
+        AcronymPluralFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct AcronymPluralFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for AcronymPluralFilter<T> {
+    type TokenStream<'a> = AcronymPluralStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        AcronymPluralStream(self.0.token_stream(text))
+    }
+}
+
+struct AcronymPluralStream<S>(S);
+
+impl<S: TokenStream> TokenStream for AcronymPluralStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let text = &mut self.0.token_mut().text;
+        if let Some(head) = text.strip_suffix('s')
+            && head.len() >= 2
+            && head.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            text.truncate(head.len());
+        }
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        self.0.token_mut()
+    }
 }
 
 /// Tokenizes `text` the way the index does.
@@ -97,5 +149,7 @@ mod tests {
             stems(&a, "minister meeting")
         );
         assert_eq!(stems(&a, "ASEAN-ROK 26th"), ["asean", "rok", "26th"]);
+        assert_eq!(stems(&a, "CSPs and MOUs"), stems(&a, "CSP and MOU"));
+        assert_eq!(stems(&a, "Ms Lee"), ["ms", "lee"]);
     }
 }

@@ -37,6 +37,7 @@ pub struct ParagraphFacts {
     pub has_period: bool,
     pub has_quantity: bool,
     pub has_person: bool,
+    pub has_country: bool,
 }
 
 impl ParagraphFacts {
@@ -51,6 +52,7 @@ impl ParagraphFacts {
             has_period: crate::text::find_period(text).is_some(),
             has_quantity: crate::text::has_quantity(text),
             has_person: crate::names::person(&[], text).is_some(),
+            has_country: crate::countries::names_country(text),
         }
     }
 }
@@ -113,6 +115,9 @@ pub struct Weights {
     pub name: Vec<bool>,
     /// Each concept's variants as stem ids.
     pub ids: Vec<Vec<Vec<StemId>>>,
+    /// (title, name) concept pairs the question writes together ("Minister Kang"),
+    /// and whether a rank stands before the title ("*Deputy* Minister Kang").
+    pub titled: Vec<(usize, usize, bool)>,
 }
 
 impl Weights {
@@ -160,12 +165,14 @@ impl Weights {
             .iter()
             .map(|c| c.variants.iter().map(|v| ids(v)).collect())
             .collect();
+        let titled = titled_names(q, &name);
         Weights {
             weight,
             known,
             common,
             name,
             ids,
+            titled,
         }
     }
 
@@ -173,6 +180,27 @@ impl Weights {
         self.weight.iter().sum::<f32>().max(f32::EPSILON)
     }
 }
+
+/// "Minister Kang": a title concept right before a name concept.
+fn titled_names(q: &Question, name: &[bool]) -> Vec<(usize, usize, bool)> {
+    let is_title = |i: usize| {
+        q.concepts
+            .get(i)
+            .is_some_and(|c| c.asked.split_whitespace().all(crate::names::is_title))
+    };
+    let ranked = |i: usize| {
+        q.concepts
+            .get(i)
+            .is_some_and(|c| RANKS.contains(&c.asked.to_lowercase().as_str()))
+    };
+    (1..q.concepts.len())
+        .filter(|&n| name[n] && is_title(n - 1))
+        .map(|n| (n - 1, n, n >= 2 && ranked(n - 2)))
+        .collect()
+}
+
+/// Words that make a title another post: a Deputy Minister is not the Minister.
+const RANKS: &[&str] = &["deputy", "vice", "assistant", "acting", "former"];
 
 /// A concept in more than this share of the paragraphs is common.
 pub const COMMON_SHARE: f32 = 0.2;
@@ -271,12 +299,17 @@ fn unreachable_facts() -> &'static ParagraphFacts {
         has_period: false,
         has_quantity: false,
         has_person: false,
+        has_country: false,
     })
 }
 
 /// Re-ranks BM25 hits, best first.
 pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<Ranked> {
     let top_bm25 = hits.iter().map(|h| h.score).fold(f32::EPSILON, f32::max);
+    let asks_countries = q
+        .focus
+        .and_then(|i| q.concepts.get(i))
+        .is_some_and(|c| crate::countries::asks_for_countries(&c.asked));
     let releases = cx.corpus.releases();
     let mut out: Vec<Ranked> = hits
         .iter()
@@ -287,7 +320,10 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             let parent = cx
                 .parent(hit.at)
                 .map_or(&[][..], |p| &cx.paragraph(p).stems[..]);
-            let (coverage, text_coverage, gap) = coverage(w, &para.stems, &fact.meta, parent);
+            // "Which *countries* …" is answered by a quote that names countries.
+            let answered = q.focus.filter(|_| para.has_country && asks_countries);
+            let (coverage, text_coverage, gap) =
+                coverage(w, &para.stems, &fact.meta, parent, answered);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
@@ -306,6 +342,10 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 None => 0.0,
             };
             score += kind_bonus(q, para);
+            if !w.titled.is_empty() && (titled_name_in(w, &para.stems) || titled_name_in(w, parent))
+            {
+                score += TITLED_NAME_BONUS;
+            }
             let lacks_name = lacks_name(w, hit.at, &fact.meta, parent, cx);
             Ranked {
                 at: hit.at,
@@ -361,6 +401,24 @@ fn lacks_name(
         })
 }
 
+/// How much naming the person as the question does ("Minister Kang", not "Deputy
+/// Minister Kang" or "Dr. Kang") adds.
+const TITLED_NAME_BONUS: f32 = 0.15;
+
+/// Whether the stems name each titled person of the question with the same title, and
+/// no rank before it that the question lacks.
+fn titled_name_in(w: &Weights, stems: &[StemId]) -> bool {
+    w.titled.iter().all(|&(title, name, ranked)| {
+        w.ids[title].iter().any(|t| {
+            w.ids[name].iter().any(|n| {
+                let phrase: Vec<StemId> = t.iter().chain(n).copied().collect();
+                positions(stems, &phrase)
+                    .any(|at| ranked || at == 0 || !rank_stems().contains(&stems[at - 1]))
+            })
+        })
+    })
+}
+
 /// "The latest …": the newest release that answers the question well enough goes
 /// first (releases are ordered newest first, so the smallest index is the newest).
 fn prefer_newest(ranked: &mut [Ranked]) {
@@ -381,11 +439,19 @@ const LATEST_MIN_COVERAGE: f32 = 0.6;
 /// paragraph covers — with its context: its release's title and meeting, and for a
 /// bullet the numbered paragraph it stands under ("(Indonesia) …" above "ㅇ Both
 /// ministers agreed …") — how much its text alone covers, and the weight share of the
-/// most important concept it lacks.
-fn coverage(w: &Weights, stems: &[StemId], meta: &[StemId], parent: &[StemId]) -> (f32, f32, f32) {
+/// most important concept it lacks. The concept `answered` counts as said: the
+/// paragraph holds the kind of thing it asks for.
+fn coverage(
+    w: &Weights,
+    stems: &[StemId],
+    meta: &[StemId],
+    parent: &[StemId],
+    answered: Option<usize>,
+) -> (f32, f32, f32) {
     let (mut all, mut text, mut gap) = (0.0, 0.0, 0.0f32);
-    for ((variants, weight), known) in w.ids.iter().zip(&w.weight).zip(&w.known) {
-        if variants.iter().any(|v| contains(stems, v)) {
+    let concepts = w.ids.iter().zip(&w.weight).zip(&w.known).enumerate();
+    for (i, ((variants, weight), known)) in concepts {
+        if answered == Some(i) || variants.iter().any(|v| contains(stems, v)) {
             all += weight;
             text += weight;
         } else if variants
@@ -399,6 +465,19 @@ fn coverage(w: &Weights, stems: &[StemId], meta: &[StemId], parent: &[StemId]) -
         }
     }
     (all / w.total(), text / w.total(), gap / w.total())
+}
+
+/// `RANKS` as the analyzer stems them.
+fn rank_stems() -> &'static [StemId] {
+    static STEMS: OnceLock<Vec<StemId>> = OnceLock::new();
+    STEMS.get_or_init(|| {
+        let a = analyzer::build();
+        RANKS
+            .iter()
+            .flat_map(|r| analyzer::stems(&a, r))
+            .map(|s| stem_id(&s))
+            .collect()
+    })
 }
 
 /// Share of the question's neighbouring concept pairs that stand within a few words of

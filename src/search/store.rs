@@ -24,7 +24,7 @@ use crate::corpus::Corpus;
 
 /// Bump when the schema, the analyzer or the document order changes: older persisted
 /// indexes then no longer match and are rebuilt.
-const FORMAT: &str = "attache-index-v3";
+const FORMAT: &str = "attache-index-v4";
 const CURRENT: &str = "CURRENT";
 
 /// How `open_or_build` got its index, for the operator.

@@ -13,6 +13,10 @@ fn release(n: usize, date: &str, title: &str, paragraphs: &[String]) -> Release 
         .enumerate()
         .map(|(i, p)| format!("{}. {p}\n\n", i + 1))
         .collect();
+    release_with_body(n, date, title, &body)
+}
+
+fn release_with_body(n: usize, date: &str, title: &str, body: &str) -> Release {
     let text = format!(
         "+++\nid = \"{date}-r{n}\"\ntitle = \"{title}\"\ndate = \"{date}\"\nplace = \"Seoul\"\nmeeting = \"\"\nurl = \"https://example.invalid/{n}\"\nlang = \"en\"\n+++\n\n{body}"
     );
@@ -104,4 +108,103 @@ fn a_word_the_archive_never_uses_does_not_outweigh_the_words_it_shares() {
     // Words the archive lacks still count against an answer.
     let answer = engine.answer("Which anniversary did the orchestra and the choir celebrate?");
     assert!(!answer.found, "{}", answer.text);
+}
+
+#[test]
+fn which_countries_is_answered_by_a_quote_that_names_countries() {
+    // Many paragraphs say "countries" and every other word of the question; the one
+    // that answers names the countries instead.
+    let mut releases: Vec<Release> = (0..30)
+        .map(|i| {
+            let text = format!(
+                "Member countries met on item {i}; later, after a long review of budgets, schedules and staff, a partnership was noted, and some time afterwards it was established, as ASEAN recorded."
+            );
+            release(i, &other_date(i, 0), "Session Held", &[text])
+        })
+        .collect();
+    let answer_text = "ASEAN established partnerships with China and Australia in 2021.";
+    releases.push(release(
+        999,
+        "2023-06-16",
+        "Luncheon Held",
+        &[answer_text.to_string()],
+    ));
+    let answer = engine(releases).answer("Which countries established a partnership with ASEAN?");
+    assert!(answer.found, "{}", answer.text);
+    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+}
+
+#[test]
+fn minister_kang_is_not_deputy_minister_kang() {
+    // The deputy minister says the same, in newer releases.
+    let mut releases: Vec<Release> = (0..30)
+        .map(|i| {
+            let text = format!(
+                "Deputy Minister Kang mentioned fighting transnational crime at session {i}."
+            );
+            release(i, &other_date(i, 0), "Consultation Held", &[text])
+        })
+        .collect();
+    // Other business, so that the name is not in every paragraph.
+    releases.extend((0..200).map(|i| {
+        let text = format!("Delegates reviewed trade item {i} at the session.");
+        release(100 + i, &other_date(i, 0), "Session Held", &[text])
+    }));
+    let answer_text =
+        "Minister Kang mentioned the need to fight transnational crime in the whole region.";
+    releases.push(release(
+        999,
+        "2020-09-09",
+        "Foreign Ministers’ Meeting Held",
+        &[answer_text.to_string()],
+    ));
+    let answer = engine(releases).answer("What did Minister Kang say about transnational crime?");
+    assert!(answer.found, "{}", answer.text);
+    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+}
+
+#[test]
+fn the_points_under_the_answer_are_cited_right_after_it() {
+    // Other releases each match the question better than the point under the answer
+    // (though they say "Kang", not "Minister Kang").
+    let topics = [
+        "budget", "youth", "ocean", "energy", "health", "trade", "climate",
+    ];
+    let mut releases: Vec<Release> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            let text = format!(
+                "Kang discussed transnational crime at the {topic} session with many delegates from the whole region."
+            );
+            release(i, &other_date(i, 0), "Session Held", &[text])
+        })
+        .collect();
+    // Other business of the Minister's, so that "Minister" is a common word and "Kang"
+    // is not.
+    releases.extend((0..100).map(|i| {
+        let text = format!("The Minister reviewed trade item {i} at the session.");
+        release(100 + i, &other_date(i, 0), "Session Held", &[text])
+    }));
+    let head = "With regard to security threats, Minister Kang mentioned the need to continue cooperation on terrorism and transnational crimes in the whole region.";
+    let point = "The Minister noted that the two sides had launched the Ministerial Meeting on Transnational Crime in 2019.";
+    let body = format!(
+        "1. Opening remarks were made.\n\n2. {head}\n\n° {point}\n\n3. Other matters followed.\n\n"
+    );
+    releases.push(release_with_body(
+        999,
+        "2020-09-09",
+        "Foreign Ministers’ Meeting Held",
+        &body,
+    ));
+    let engine = engine(releases);
+    let answer = engine.answer("What did Minister Kang say about transnational crime?");
+    assert!(answer.found, "{}", answer.text);
+    let first = answer.citations.iter().position(|c| c.text == head);
+    let next = answer.citations.iter().position(|c| c.text == point);
+    assert!(
+        first.is_some() && next == first.map(|i| i + 1),
+        "{}",
+        answer.text
+    );
 }
