@@ -160,23 +160,29 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
     let clauses = snippet
         .split([',', ';', ':', '(', ')'])
         .flat_map(|c| c.split(" -- "));
-    let value = |clause: &str| -> f32 {
+    // (weight of the question's words in the clause, whether one of them is telling)
+    let words = |clause: &str| -> (f32, bool) {
         let stems = analyzer::stems(a, clause);
-        let words: f32 = q
-            .concepts
+        q.concepts
             .iter()
             .zip(&w.weight)
-            .filter(|(c, _)| c.variants.iter().any(|v| contains(&stems, v)))
-            .map(|(_, w)| w)
-            .sum();
-        // "How much … in 2021?": the clause that names the year asked about wins over
-        // any that shares more words but not the year.
-        let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
-        words + if year { w.total() } else { 0.0 }
+            .zip(&w.common)
+            .filter(|((c, _), _)| c.variants.iter().any(|v| contains(&stems, v)))
+            .fold((0.0, false), |(sum, telling), ((_, w), common)| {
+                (sum + w, telling || !common)
+            })
     };
     let best = clauses
         .filter(|c| has_amount(c))
-        .map(|clause| (value(clause), clause.trim()))
+        .filter_map(|clause| {
+            let (weight, telling) = words(clause);
+            // "How much … in 2021?": the clause that names the year asked about wins
+            // over any that shares more words but not the year.
+            let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
+            // An amount beside only "Korea" or "ASEAN" is not the one asked about
+            // ("10 million Korean travelers" for "How much did Korea invest?").
+            (telling || year).then(|| (weight + if year { w.total() } else { 0.0 }, clause.trim()))
+        })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then(|| best.1.to_string())
 }
