@@ -78,6 +78,11 @@ fn contains_word(text: &str, name: &str) -> bool {
     })
 }
 
+/// Whether a word is a country's one-word name ("Malaysia").
+pub fn is_country(word: &str) -> bool {
+    single_words().contains(word)
+}
+
 /// Whether a question's word asks for countries ("which *countries*").
 pub fn asks_for_countries(word: &str) -> bool {
     matches!(

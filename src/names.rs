@@ -78,10 +78,11 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
             .iter()
             .map(|w| w.trim_end_matches([',', ';', ':', ')']))
             .collect();
-        // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi".
+        // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi",
+        // "Minister of Foreign Affairs of Malaysia Mohamad bin Hasan".
         let after_title = bare
             .iter()
-            .rposition(|w| TITLES.contains(w) || not_a_name(w))
+            .rposition(|w| TITLES.contains(w) || not_a_name(w) || crate::countries::is_country(w))
             .map_or(0, |t| t + 1);
         let from = after_title
             + bare[after_title..]
@@ -117,13 +118,17 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
 /// `distance_to_asked` when no asked word stands in the quote.
 const NOT_NEAR: usize = usize::MAX / 2;
 
+/// How many words before or after a name its title may stand ("Minister of Foreign
+/// Affairs of Malaysia Mohamad bin Hasan").
+const TITLE_REACH: usize = 5;
+
 /// A person's name stands next to their title: "Foreign Minister, Saleumxay
 /// Kommasith", "Vu Ho, Acting Leader", "Minister Cho Tae-yul".
 fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
     let around = words
         .iter()
-        .skip(start.saturating_sub(3))
-        .take(len + 6)
+        .skip(start.saturating_sub(TITLE_REACH))
+        .take(len + 2 * TITLE_REACH)
         .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
     let inside = words
         .iter()
@@ -315,6 +320,11 @@ mod tests {
                 "During the meeting with Indonesian Foreign Minister Retno L.P. Marsudi, Minister Cho requested support.",
                 &["Indonesia's", "foreign", "minister"][..],
                 Some("Retno L.P. Marsudi"),
+            ),
+            (
+                "(Malaysia) Minister Cho and Minister of Foreign Affairs of Malaysia Mohamad bin Hasan agreed to pursue close cooperation.",
+                &["Malaysia's", "foreign", "minister"][..],
+                Some("Mohamad bin Hasan"),
             ),
             (
                 "the ROK’s candidate for World Trade Organization (WTO) Director-General -- Minister for Trade Yoo Myung-Hee -- is the right person",
