@@ -295,20 +295,16 @@ impl Engine {
                 "I could not find this in the releases I have.".to_string(),
             );
         };
-        let points = self.continuation(q, w, &ranked[first]);
-        let order = std::iter::once(&ranked[first]).chain(&points).chain(
+        let order = std::iter::once(&ranked[first]).chain(
             ranked
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i != first)
                 .map(|(_, r)| r),
         );
-        let mut seen = std::collections::HashSet::new();
-        let evidence: Vec<Evidence<'_>> = order
-            .filter(|r| supports(r))
-            // The same paragraph in another year's release is not a second source.
-            .filter(|r| seen.insert(self.text_key(r)))
-            .take(top.max(1))
+        let cited = self.cite(q, w, order, top.max(1));
+        let evidence: Vec<Evidence<'_>> = cited
+            .iter()
             .map(|r| Evidence {
                 ranked: r,
                 release: &self.corpus.releases()[r.at.release as usize],
@@ -316,6 +312,34 @@ impl Engine {
             })
             .collect();
         answer::found(q, w, &evidence, self.index.analyzer())
+    }
+
+    /// Up to `top` citations in `order`, each followed by its points (`continuation`);
+    /// the same paragraph in another year's release is not a second source.
+    fn cite<'a>(
+        &self,
+        q: &Question,
+        w: &Weights,
+        order: impl Iterator<Item = &'a Ranked>,
+        top: usize,
+    ) -> Vec<Ranked> {
+        let mut seen = std::collections::HashSet::new();
+        let mut cited: Vec<Ranked> = Vec::with_capacity(top);
+        for r in order.filter(|r| supports(r)) {
+            if cited.len() >= top {
+                break;
+            }
+            if !seen.insert(self.text_key(r)) {
+                continue;
+            }
+            cited.push(r.clone());
+            for point in self.continuation(q, w, r) {
+                if cited.len() < top && seen.insert(self.text_key(&point)) {
+                    cited.push(point);
+                }
+            }
+        }
+        cited
     }
 
     /// A paragraph's text without digits and case: releases of a yearly meeting repeat

@@ -197,14 +197,27 @@ fn the_points_under_the_answer_are_cited_right_after_it() {
         "Foreign Ministers’ Meeting Held",
         &body,
     ));
-    let engine = engine(releases);
-    let answer = engine.answer("What did Minister Kang say about transnational crime?");
-    assert!(answer.found, "{}", answer.text);
-    let first = answer.citations.iter().position(|c| c.text == head);
-    let next = answer.citations.iter().position(|c| c.text == point);
-    assert!(
-        first.is_some() && next == first.map(|i| i + 1),
-        "{}",
-        answer.text
-    );
+    let cited_in_a_row = |releases: Vec<Release>| {
+        let answer =
+            engine(releases).answer("What did Minister Kang say about transnational crime?");
+        assert!(answer.found, "{}", answer.text);
+        let first = answer.citations.iter().position(|c| c.text == head);
+        let next = answer.citations.iter().position(|c| c.text == point);
+        assert!(
+            first.is_some() && next == first.map(|i| i + 1),
+            "{}",
+            answer.text
+        );
+        first
+    };
+    assert_eq!(cited_in_a_row(releases.clone()), Some(0));
+    // Under the second citation as well as under the first.
+    let better = "Minister Kang stressed transnational crime.";
+    releases.push(release(
+        998,
+        "2021-09-09",
+        "Meeting Held",
+        &[better.to_string()],
+    ));
+    assert_eq!(cited_in_a_row(releases), Some(1));
 }
