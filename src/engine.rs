@@ -37,6 +37,9 @@ const MIN_SUPPORT: f32 = 0.3;
 /// cited right after it.
 const POINT_TEXT_COVERAGE: f32 = 0.5;
 
+/// A sentence's worth of words, for `POINT_TEXT_COVERAGE`.
+const POINT_WINDOW: usize = 25;
+
 /// Whether a paragraph may stand as a citation beside the one that answers.
 fn supports(r: &Ranked) -> bool {
     r.coverage >= MIN_SUPPORT && !r.lacks_name
@@ -258,7 +261,11 @@ impl Engine {
         let mut points = rank::rerank(q, w, &hits, &self.context());
         // A point must say much of the question itself: the heading's words alone do
         // not make it a second proof.
-        points.retain(|r| supports(r) && r.text_coverage >= POINT_TEXT_COVERAGE);
+        let cx = self.context();
+        points.retain(|r| {
+            supports(r)
+                && rank::densest_share(w, cx.stems(r.at), POINT_WINDOW) >= POINT_TEXT_COVERAGE
+        });
         points.sort_by_key(|r| r.at);
         points
     }

@@ -278,6 +278,11 @@ impl Context<'_> {
         })
     }
 
+    /// The paragraph's stems (see `ParagraphFacts`).
+    pub fn stems(&self, at: ParagraphRef) -> &[StemId] {
+        &self.paragraph(at).stems
+    }
+
     fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
         let pid = self.first_pid[at.release as usize] as usize + at.paragraph as usize;
         let text =
@@ -501,6 +506,34 @@ fn proximity(w: &Weights, stems: &[StemId]) -> f32 {
         })
         .count();
     near as f32 / (w.ids.len() - 1) as f32
+}
+
+/// The largest share of the question's weight that `window` consecutive words of the
+/// text cover: what one sentence of it says, not the whole paragraph.
+pub fn densest_share(w: &Weights, stems: &[StemId], window: usize) -> f32 {
+    let mut events: Vec<(usize, usize)> = w
+        .ids
+        .iter()
+        .enumerate()
+        .flat_map(|(c, variants)| {
+            occurrences(stems, variants)
+                .into_iter()
+                .map(move |p| (p, c))
+        })
+        .collect();
+    events.sort_unstable();
+    let mut best = 0.0f32;
+    for (i, &(start, _)) in events.iter().enumerate() {
+        let mut seen = vec![false; w.ids.len()];
+        let share: f32 = events[i..]
+            .iter()
+            .take_while(|(p, _)| *p < start + window)
+            .filter(|(_, c)| !std::mem::replace(&mut seen[*c], true))
+            .map(|(_, c)| w.weight[*c])
+            .sum();
+        best = best.max(share / w.total());
+    }
+    best
 }
 
 /// Token positions where any of the variants starts.

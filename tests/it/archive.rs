@@ -163,10 +163,11 @@ fn minister_kang_is_not_deputy_minister_kang() {
     assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
 }
 
-#[test]
-fn the_points_under_the_answer_are_cited_right_after_it() {
-    // Other releases each match the question better than the point under the answer
-    // (though they say "Kang", not "Minister Kang").
+/// Releases that each match "What did Minister Kang say about transnational crime?"
+/// better than a point under the answer does (though they say "Kang", not "Minister
+/// Kang"), among other business of the Minister's, so that "Minister" is a common word
+/// and "Kang" is not.
+fn look_alikes() -> Vec<Release> {
     let topics = [
         "budget", "youth", "ocean", "energy", "health", "trade", "climate",
     ];
@@ -180,12 +181,16 @@ fn the_points_under_the_answer_are_cited_right_after_it() {
             release(i, &other_date(i, 0), "Session Held", &[text])
         })
         .collect();
-    // Other business of the Minister's, so that "Minister" is a common word and "Kang"
-    // is not.
     releases.extend((0..100).map(|i| {
         let text = format!("The Minister reviewed trade item {i} at the session.");
         release(100 + i, &other_date(i, 0), "Session Held", &[text])
     }));
+    releases
+}
+
+#[test]
+fn the_points_under_the_answer_are_cited_right_after_it() {
+    let mut releases = look_alikes();
     let head = "With regard to security threats, Minister Kang mentioned the need to continue cooperation on terrorism and transnational crimes in the whole region.";
     let point = "The Minister noted that the two sides had launched the Ministerial Meeting on Transnational Crime in 2019.";
     let body = format!(
@@ -220,4 +225,27 @@ fn the_points_under_the_answer_are_cited_right_after_it() {
         &[better.to_string()],
     ));
     assert_eq!(cited_in_a_row(releases), Some(1));
+}
+
+#[test]
+fn a_point_that_only_scatters_the_questions_words_is_not_pulled_in() {
+    let filler = "the delegates reviewed the schedule of the meetings for the coming months and the budget lines of the secretariat in detail";
+    let head = "Minister Kang mentioned the need to continue cooperation on terrorism and transnational crimes in the whole region.";
+    let point = format!(
+        "The Minister opened the session, {filler}, {filler}, and then transnational topics came up, {filler}, {filler}, before a report on crime statistics."
+    );
+    let body = format!("1. {head}\n\n° {point}\n\n");
+    let mut releases = look_alikes();
+    releases.push(release_with_body(
+        999,
+        "2020-09-09",
+        "Foreign Ministers’ Meeting Held",
+        &body,
+    ));
+    let answer = engine(releases).answer("What did Minister Kang say about transnational crime?");
+    assert!(answer.found, "{}", answer.text);
+    let first = answer.citations.iter().position(|c| c.text == head);
+    assert!(first.is_some(), "{}", answer.text);
+    let after = first.and_then(|i| answer.citations.get(i + 1));
+    assert!(after.is_none_or(|c| c.text != point), "{}", answer.text);
 }
