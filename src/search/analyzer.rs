@@ -122,6 +122,15 @@ fn is_name_tail(text: &str, t: &Token) -> bool {
         && head_word.chars().skip(1).all(char::is_lowercase)
 }
 
+/// The stems of a fixed list of words (stop words, ranks), with the index's analyzer.
+pub fn stems_of_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let analyzer = build();
+    words
+        .into_iter()
+        .flat_map(|w| stems(&analyzer, w))
+        .collect()
+}
+
 /// Stems only.
 pub fn stems(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
     tokens(analyzer, text).into_iter().map(|t| t.stem).collect()

@@ -86,10 +86,8 @@ const STOP_WORDS: &str = "a about above after again all also am an and any are a
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
-        let analyzer = analyzer::build();
-        STOP_WORDS
-            .split_whitespace()
-            .flat_map(|w| analyzer::stems(&analyzer, w))
+        analyzer::stems_of_words(STOP_WORDS.split_whitespace())
+            .into_iter()
             .collect()
     })
 }

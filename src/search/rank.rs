@@ -476,11 +476,9 @@ fn coverage(
 fn rank_stems() -> &'static [StemId] {
     static STEMS: OnceLock<Vec<StemId>> = OnceLock::new();
     STEMS.get_or_init(|| {
-        let a = analyzer::build();
-        RANKS
+        analyzer::stems_of_words(RANKS.iter().copied())
             .iter()
-            .flat_map(|r| analyzer::stems(&a, r))
-            .map(|s| stem_id(&s))
+            .map(|s| stem_id(s))
             .collect()
     })
 }

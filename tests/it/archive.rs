@@ -27,6 +27,22 @@ fn engine(releases: Vec<Release>) -> Engine {
     Engine::new(Corpus::new(releases), None).expect("the index builds")
 }
 
+/// Adds the release that answers (one paragraph, `answer`) to the look-alikes and
+/// checks that `question` cites it first.
+fn cites_first(
+    mut releases: Vec<Release>,
+    (date, title): (&str, &str),
+    answer: &str,
+    question: &str,
+) -> Engine {
+    releases.push(release(99_999, date, title, &[answer.to_string()]));
+    let engine = engine(releases);
+    let a = engine.answer(question);
+    assert!(a.found, "{}", a.text);
+    assert_eq!(a.citations[0].text, answer, "{}", a.text);
+    engine
+}
+
 /// A year that is not `avoid`, spread over three decades, with a valid date.
 fn other_date(i: usize, avoid: u16) -> String {
     let mut year = 1995 + (i % 30) as u16;
@@ -58,16 +74,12 @@ fn a_year_in_the_question_reaches_that_years_release_past_many_look_alikes() {
             &[text],
         )
     }));
-    let answer_text = "In its opening session the Youth Forum marked the 10th anniversary of its founding, with delegates from ten member states, students and officials.";
-    releases.push(release(
-        999,
-        "2020-05-05",
-        "Youth Forum Held",
-        &[answer_text.to_string()],
-    ));
-    let answer = engine(releases).answer("Which anniversary did the Youth Forum mark in 2020?");
-    assert!(answer.found, "{}", answer.text);
-    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+    cites_first(
+        releases,
+        ("2020-05-05", "Youth Forum Held"),
+        "In its opening session the Youth Forum marked the 10th anniversary of its founding, with delegates from ten member states, students and officials.",
+        "Which anniversary did the Youth Forum mark in 2020?",
+    );
 }
 
 #[test]
@@ -86,7 +98,7 @@ fn a_word_the_archive_never_uses_does_not_outweigh_the_words_it_shares() {
         "ocean",
         "climate",
     ];
-    let mut releases: Vec<Release> = (0..5_000)
+    let releases: Vec<Release> = (0..5_000)
         .map(|i| {
             let word = words[i % words.len()].to_string();
             let filler =
@@ -94,17 +106,12 @@ fn a_word_the_archive_never_uses_does_not_outweigh_the_words_it_shares() {
             release(i, &other_date(i, 0), "Session Held", &[filler])
         })
         .collect();
-    let answer_text = "Minister Kang stressed that this year marks the 10th anniversary of the Strategic Partnership between the two sides.";
-    releases.push(release(
-        9_999,
-        "2020-09-09",
-        "Foreign Ministers’ Meeting Held",
-        &[answer_text.to_string()],
-    ));
-    let engine = engine(releases);
-    let answer = engine.answer("Which anniversary did the Strategic Partnership celebrate?");
-    assert!(answer.found, "{}", answer.text);
-    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+    let engine = cites_first(
+        releases,
+        ("2020-09-09", "Foreign Ministers’ Meeting Held"),
+        "Minister Kang stressed that this year marks the 10th anniversary of the Strategic Partnership between the two sides.",
+        "Which anniversary did the Strategic Partnership celebrate?",
+    );
     // Words the archive lacks still count against an answer.
     let answer = engine.answer("Which anniversary did the orchestra and the choir celebrate?");
     assert!(!answer.found, "{}", answer.text);
@@ -114,7 +121,7 @@ fn a_word_the_archive_never_uses_does_not_outweigh_the_words_it_shares() {
 fn which_countries_is_answered_by_a_quote_that_names_countries() {
     // Many paragraphs say "countries" and every other word of the question; the one
     // that answers names the countries instead.
-    let mut releases: Vec<Release> = (0..30)
+    let releases: Vec<Release> = (0..30)
         .map(|i| {
             let text = format!(
                 "Member countries met on item {i}; later, after a long review of budgets, schedules and staff, a partnership was noted, and some time afterwards it was established, as ASEAN recorded."
@@ -122,16 +129,12 @@ fn which_countries_is_answered_by_a_quote_that_names_countries() {
             release(i, &other_date(i, 0), "Session Held", &[text])
         })
         .collect();
-    let answer_text = "ASEAN established partnerships with China and Australia in 2021.";
-    releases.push(release(
-        999,
-        "2023-06-16",
-        "Luncheon Held",
-        &[answer_text.to_string()],
-    ));
-    let answer = engine(releases).answer("Which countries established a partnership with ASEAN?");
-    assert!(answer.found, "{}", answer.text);
-    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+    cites_first(
+        releases,
+        ("2023-06-16", "Luncheon Held"),
+        "ASEAN established partnerships with China and Australia in 2021.",
+        "Which countries established a partnership with ASEAN?",
+    );
 }
 
 #[test]
@@ -150,17 +153,12 @@ fn minister_kang_is_not_deputy_minister_kang() {
         let text = format!("Delegates reviewed trade item {i} at the session.");
         release(100 + i, &other_date(i, 0), "Session Held", &[text])
     }));
-    let answer_text =
-        "Minister Kang mentioned the need to fight transnational crime in the whole region.";
-    releases.push(release(
-        999,
-        "2020-09-09",
-        "Foreign Ministers’ Meeting Held",
-        &[answer_text.to_string()],
-    ));
-    let answer = engine(releases).answer("What did Minister Kang say about transnational crime?");
-    assert!(answer.found, "{}", answer.text);
-    assert_eq!(answer.citations[0].text, answer_text, "{}", answer.text);
+    cites_first(
+        releases,
+        ("2020-09-09", "Foreign Ministers’ Meeting Held"),
+        "Minister Kang mentioned the need to fight transnational crime in the whole region.",
+        "What did Minister Kang say about transnational crime?",
+    );
 }
 
 /// Releases that each match "What did Minister Kang say about transnational crime?"
