@@ -10,8 +10,8 @@ use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
-    Hit, Index, MeetingRef, ParagraphRef, Question, SearchError, SynonymError, Synonyms, question,
-    store,
+    Hit, Index, Kind, MeetingRef, ParagraphRef, Question, SearchError, SynonymError, Synonyms,
+    question, store,
 };
 
 /// How many citations an answer carries unless asked otherwise.
@@ -431,6 +431,9 @@ impl Engine {
                 .as_ref()
                 .is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()))
         };
+        // Where or when a meeting of a year was held only its own release tells: a later
+        // one that mentions the year ("Country Coordinator for 2024-27") does not.
+        let held = matches!(q.kind, Kind::When | Kind::Where);
         let covered = self
             .facts
             .iter()
@@ -439,7 +442,7 @@ impl Engine {
             .any(|(_, r)| {
                 q.years.iter().any(|y| {
                     r.date.year == *y
-                        || r.paragraphs.iter().any(|p| p.text.contains(&y.to_string()))
+                        || !held && r.paragraphs.iter().any(|p| p.text.contains(&y.to_string()))
                 })
             });
         if covered {

@@ -452,6 +452,40 @@ fn is_abbreviation(before: &str) -> bool {
     single_initial || initials || ABBREVIATIONS.contains(&word)
 }
 
+/// Words that start a capitalised run but are not a place (months aside).
+const NOT_PLACES: &[&str] = &["the", "The", "ASEAN", "Korea", "ROK", "In", "Meeting"];
+
+/// The places a text names after "in", in order: "Vientiane, Lao PDR" from "… in
+/// Vientiane, Lao PDR, on July 26".
+pub fn places(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices(" in ").filter_map(move |(at, _)| {
+        let run = capitalised_run(&text[at + 4..], true);
+        let first = run.split([' ', ',']).next().unwrap_or("");
+        let month = crate::corpus::Date::month_from_name(first).is_some();
+        (!run.is_empty() && !NOT_PLACES.contains(&first) && !month).then_some(run)
+    })
+}
+
+/// The longest prefix of `text` made of capitalised words (and, when `commas`, of
+/// several such groups separated by ", ").
+fn capitalised_run(text: &str, commas: bool) -> &str {
+    let mut end = 0;
+    let mut pos = 0;
+    for word in text.split_inclusive(' ') {
+        let bare = word.trim_end();
+        let core = bare.trim_end_matches([',', '.', ';', ':', ')']);
+        if !core.starts_with(|c: char| c.is_uppercase()) {
+            break;
+        }
+        end = pos + core.len();
+        if bare.len() != core.len() && !(commas && bare.ends_with(',')) {
+            break;
+        }
+        pos += word.len();
+    }
+    &text[..end]
+}
+
 /// Folds text for comparison: lower case, straight quotes, white space runs to one space.
 pub fn fold(text: &str) -> String {
     let mapped: String = text
@@ -479,6 +513,14 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_follow_in_and_are_not_months_or_ourselves() {
+        let found: Vec<&str> =
+            places("held in Seoul, the ROK, in July and in ASEAN, then in Bangkok, Thailand.")
+                .collect();
+        assert_eq!(found, ["Seoul", "Bangkok, Thailand"]);
+    }
 
     #[test]
     fn months_without_a_day() {

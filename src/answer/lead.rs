@@ -114,44 +114,15 @@ fn positions_of(words: &[&str], text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Words that start a capitalised run but are not a place (months aside).
-const NOT_PLACES: &[&str] = &["the", "The", "ASEAN", "Korea", "ROK", "In", "Meeting"];
-
-/// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26".
+/// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26": the first place
+/// the quote names that is not one of the question's own words.
 fn place(q: &Question, snippet: &str) -> Option<String> {
-    let mut rest = snippet;
-    while let Some(at) = rest.find(" in ") {
-        let after = &rest[at + 4..];
-        let run = capitalised_run(after, true);
-        let first = run.split([' ', ',']).next().unwrap_or("");
-        let asked = q.concepts.iter().any(|c| c.asked == first);
-        let month = crate::corpus::Date::month_from_name(first).is_some();
-        if !run.is_empty() && !NOT_PLACES.contains(&first) && !month && !asked {
-            return Some(run.to_string());
-        }
-        rest = after;
-    }
-    None
-}
-
-/// The longest prefix of `text` made of capitalised words (and, when `commas`, of
-/// several such groups separated by ", ").
-fn capitalised_run(text: &str, commas: bool) -> &str {
-    let mut end = 0;
-    let mut pos = 0;
-    for word in text.split_inclusive(' ') {
-        let bare = word.trim_end();
-        let core = bare.trim_end_matches([',', '.', ';', ':', ')']);
-        if !core.starts_with(|c: char| c.is_uppercase()) {
-            break;
-        }
-        end = pos + core.len();
-        if bare.len() != core.len() && !(commas && bare.ends_with(',')) {
-            break;
-        }
-        pos += word.len();
-    }
-    &text[..end]
+    crate::text::places(snippet)
+        .find(|run| {
+            let first = run.split([' ', ',']).next().unwrap_or("");
+            !q.concepts.iter().any(|c| c.asked == first)
+        })
+        .map(str::to_string)
 }
 
 /// The clause of the quote that states an amount and shares most with the question:

@@ -328,16 +328,23 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
     let mut out: Vec<Concept> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let (len, variants) = match synonyms.longest_at(&stems[i..]) {
+        let is_year = |k: usize| {
+            tokens
+                .get(k)
+                .is_some_and(|t| year_of(&text[t.start..t.end]).is_some())
+        };
+        // "held in 2025": the "in" belongs to the year, so this is not "held in" (host).
+        let synonym = synonyms
+            .longest_at(&stems[i..])
+            .filter(|(len, _)| !(is_stop(&stems[i + len - 1]) && is_year(i + len)));
+        let (len, variants) = match synonym {
             Some((len, group)) => {
                 let asked: Phrase = stems[i..i + len].to_vec();
                 let mut variants = vec![asked.clone()];
                 variants.extend(group.iter().filter(|p| **p != asked).cloned());
                 (len, variants)
             }
-            None if is_stop(&stems[i])
-                || year_of(&text[tokens[i].start..tokens[i].end]).is_some() =>
-            {
+            None if is_stop(&stems[i]) || is_year(i) => {
                 i += 1;
                 continue;
             }
@@ -432,6 +439,15 @@ mod tests {
 
     fn asked(q: &Question) -> Vec<&str> {
         q.concepts.iter().map(|c| c.asked.as_str()).collect()
+    }
+
+    #[test]
+    fn held_in_a_year_is_not_hosted() {
+        assert_eq!(
+            asked(&ask("When was the ASEAN-ROK Dialogue held in 2025?")),
+            ["ASEAN", "ROK", "Dialogue"]
+        );
+        assert!(asked(&ask("Which dialogue was held in Seoul?")).contains(&"held in"));
     }
 
     #[test]

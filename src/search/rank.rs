@@ -38,6 +38,7 @@ pub struct ParagraphFacts {
     pub has_quantity: bool,
     pub has_person: bool,
     pub has_country: bool,
+    pub has_place: bool,
 }
 
 impl ParagraphFacts {
@@ -53,6 +54,7 @@ impl ParagraphFacts {
             has_quantity: crate::text::has_quantity(text),
             has_person: crate::names::person(&[], text).is_some(),
             has_country: crate::countries::names_country(text),
+            has_place: crate::text::places(text).next().is_some(),
         }
     }
 }
@@ -305,6 +307,7 @@ fn unreachable_facts() -> &'static ParagraphFacts {
         has_quantity: false,
         has_person: false,
         has_country: false,
+        has_place: false,
     })
 }
 
@@ -555,6 +558,7 @@ fn kind_bonus(q: &Question, para: &ParagraphFacts) -> f32 {
         Kind::Who if q.asks_person() && para.has_person => 0.1,
         Kind::When if para.has_date => 0.15,
         Kind::When if para.has_period => 0.05,
+        Kind::Where if para.has_place => 0.1,
         Kind::HowMuch if para.has_quantity => 0.2,
         _ => 0.0,
     }

@@ -61,6 +61,13 @@ fn leads_state_the_fact_asked_for() {
             "May 15 to 16, 2025",
         ),
         ("Where was the 26th ASEAN-ROK Dialogue held?", "Seoul"),
+        // A year, not an ordinal; "held in 2025" is not "hosted".
+        (
+            "When was the ASEAN-ROK Dialogue held in 2025?",
+            "May 15 to 16, 2025",
+        ),
+        ("Where was the ASEAN-ROK Dialogue held in 2022?", "Seoul"),
+        ("Who is Malaysia's foreign minister?", "Mohamad bin Hasan"),
         (
             "Who is the foreign minister of Laos?",
             "Saleumxay Kommasith",
@@ -114,6 +121,12 @@ fn abstains_on_what_the_corpus_does_not_cover() {
         (
             "Where was the ASEAN-ROK Dialogue held in 2023?",
             "no ASEAN-ROK Dialogue from 2023",
+        ),
+        // The 2025 release mentions 2024 ("Country Coordinator for 2024-27"); it does
+        // not say where a Dialogue was held that year.
+        (
+            "Where was the ASEAN-ROK Dialogue held in 2024?",
+            "no ASEAN-ROK Dialogue from 2024",
         ),
         ("What did President Yoon say?", "do not mention Yoon"),
         ("🙂", "nothing to look up"),
