@@ -258,10 +258,10 @@ impl Engine {
                 score: 0.0,
             })
             .collect();
-        let mut points = rank::rerank(q, w, &hits, &self.context());
-        // A point must say much of the question itself: the heading's words alone do
-        // not make it a second proof.
         let cx = self.context();
+        let mut points = rank::rerank(q, w, &hits, &cx);
+        // A point must say much of the question itself, in one sentence's worth of
+        // words: the paragraph above it alone does not make it a second proof.
         points.retain(|r| {
             supports(r)
                 && rank::densest_share(w, cx.stems(r.at), POINT_WINDOW) >= POINT_TEXT_COVERAGE
@@ -340,6 +340,9 @@ impl Engine {
                 continue;
             }
             cited.push(r.clone());
+            if cited.len() == top {
+                break;
+            }
             for point in self.continuation(q, w, r) {
                 if cited.len() < top && seen.insert(self.text_key(&point)) {
                     cited.push(point);
