@@ -110,9 +110,29 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
         i += run.len();
     }
     // A quote that holds none of the words asked about does not say who did it: its
-    // names are guesses ("Who hosted …?" over a quote about who attended).
-    best.filter(|(distance, _)| asked.is_empty() || *distance < NOT_NEAR)
+    // names are guesses ("Who hosted …?" over a quote about who attended). Nor does
+    // one where a country stands nearer to them than the name: the country did it
+    // ("Korea and Malaysia as next year's chairs of APEC and ASEAN").
+    let country = nearest_country(&words, asked);
+    best.filter(|(distance, _)| asked.is_empty() || (*distance < NOT_NEAR && *distance <= country))
         .map(|(_, name)| name)
+}
+
+/// How far the nearest country the question does not name stands from the words it
+/// asks about (Korea, whose ministry writes every release, aside).
+fn nearest_country(words: &[(usize, &str)], asked: &[&str]) -> usize {
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, w))| {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            crate::countries::is_country(core)
+                && !matches!(core, "Korea" | "ROK")
+                && !asked.iter().any(|a| a.starts_with(core))
+        })
+        .map(|(j, _)| distance_to_asked(words, j, 1, asked))
+        .min()
+        .unwrap_or(NOT_NEAR)
 }
 
 /// `distance_to_asked` when no asked word stands in the quote.
@@ -330,6 +350,12 @@ mod tests {
                 "the ROK’s candidate for World Trade Organization (WTO) Director-General -- Minister for Trade Yoo Myung-Hee -- is the right person",
                 &["Korea's", "candidate", "WTO", "Director-General"][..],
                 Some("Yoo Myung-Hee"),
+            ),
+            // The country did what was asked about, not the person named before it.
+            (
+                "(Malaysia) Minister Cho and Minister of Foreign Affairs of Malaysia Mohamad bin Hasan agreed to pursue close cooperation between Korea and Malaysia as next year’s chairs of APEC and ASEAN.",
+                &["chaired", "ASEAN"][..],
+                None,
             ),
             (
                 "The ASEAN-ROK Plan of Action for the years 2021-2025 was adopted at the Meeting.",

@@ -160,11 +160,20 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
 
 /// The question's words as asked, but for those in a large share of the corpus: the
 /// name asked for stands near "delegation", not near "ASEAN", which is everywhere.
+/// When every word is common, all of them: with none, any name would be a guess.
 fn telling_words<'q>(q: &'q Question, w: &Weights) -> Vec<&'q str> {
-    q.concepts
-        .iter()
-        .zip(&w.common)
-        .filter(|(_, common)| !**common)
-        .flat_map(|(c, _)| c.asked.split_whitespace())
-        .collect()
+    let words = |all: bool| -> Vec<&'q str> {
+        q.concepts
+            .iter()
+            .zip(&w.common)
+            .filter(|(_, common)| all || !**common)
+            .flat_map(|(c, _)| c.asked.split_whitespace())
+            .collect()
+    };
+    let telling = words(false);
+    if telling.is_empty() {
+        words(true)
+    } else {
+        telling
+    }
 }

@@ -180,6 +180,9 @@ fn answers_stay_with_what_was_asked() {
     // "Each year" is what "annual" says.
     let a = engine().answer("How much is the ASEAN-ROK Cooperation Fund each year?");
     assert!(a.lead.contains("14 million U.S. dollars"), "{}", a.lead);
+    // Malaysia chairs ASEAN after 2024; its foreign minister chaired nothing.
+    let a = engine().answer("Who chaired ASEAN in 2024?");
+    assert!(!a.lead.contains("Mohamad"), "{}", a.lead);
     // The quote gives no sum invested; the travellers' number beside it is not one.
     let a = engine().answer("How much did Korea invest in ASEAN in 2023?");
     assert!(!a.lead.contains("travelers"), "{}", a.lead);
