@@ -117,9 +117,10 @@ pub struct Weights {
     pub name: Vec<bool>,
     /// Each concept's variants as stem ids.
     pub ids: Vec<Vec<Vec<StemId>>>,
-    /// (title, name) concept pairs the question writes together ("Minister Kang"),
-    /// and whether a rank stands before the title ("*Deputy* Minister Kang").
-    pub titled: Vec<(usize, usize, bool)>,
+    /// People the question names with a title ("Minister Kang"): every way to write
+    /// title and name together, as stem ids, and whether the question puts a rank
+    /// before the title ("*Deputy* Minister Kang").
+    pub titled: Vec<(Vec<Vec<StemId>>, bool)>,
 }
 
 impl Weights {
@@ -162,12 +163,12 @@ impl Weights {
             known.push(df > 0);
             common.push(is_common);
         }
-        let ids = q
+        let ids: Vec<Vec<Vec<StemId>>> = q
             .concepts
             .iter()
             .map(|c| c.variants.iter().map(|v| ids(v)).collect())
             .collect();
-        let titled = titled_names(q, &name);
+        let titled = titled_names(q, &name, &ids);
         Weights {
             weight,
             known,
@@ -183,8 +184,13 @@ impl Weights {
     }
 }
 
-/// "Minister Kang": a title concept right before a name concept.
-fn titled_names(q: &Question, name: &[bool]) -> Vec<(usize, usize, bool)> {
+/// "Minister Kang": for each name concept right after a title concept, every way to
+/// write the two together, and whether a rank stands before the title.
+fn titled_names(
+    q: &Question,
+    name: &[bool],
+    ids: &[Vec<Vec<StemId>>],
+) -> Vec<(Vec<Vec<StemId>>, bool)> {
     let is_title = |i: usize| {
         q.concepts
             .get(i)
@@ -197,7 +203,13 @@ fn titled_names(q: &Question, name: &[bool]) -> Vec<(usize, usize, bool)> {
     };
     (1..q.concepts.len())
         .filter(|&n| name[n] && is_title(n - 1))
-        .map(|n| (n - 1, n, n >= 2 && ranked(n - 2)))
+        .map(|n| {
+            let phrases = ids[n - 1]
+                .iter()
+                .flat_map(|t| ids[n].iter().map(move |p| [&t[..], &p[..]].concat()))
+                .collect();
+            (phrases, n >= 2 && ranked(n - 2))
+        })
         .collect()
 }
 
@@ -416,13 +428,10 @@ const TITLED_NAME_BONUS: f32 = 0.15;
 /// Whether the stems name each titled person of the question with the same title, and
 /// no rank before it that the question lacks.
 fn titled_name_in(w: &Weights, stems: &[StemId]) -> bool {
-    w.titled.iter().all(|&(title, name, ranked)| {
-        w.ids[title].iter().any(|t| {
-            w.ids[name].iter().any(|n| {
-                let phrase: Vec<StemId> = t.iter().chain(n).copied().collect();
-                positions(stems, &phrase)
-                    .any(|at| ranked || at == 0 || !rank_stems().contains(&stems[at - 1]))
-            })
+    w.titled.iter().all(|(phrases, ranked)| {
+        phrases.iter().any(|phrase| {
+            positions(stems, phrase)
+                .any(|at| *ranked || at == 0 || !rank_stems().contains(&stems[at - 1]))
         })
     })
 }
