@@ -56,16 +56,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Score a question file (JSON lines with "q" and "must") and print the measures.
-    Eval {
-        file: PathBuf,
-        /// List the questions that missed.
-        #[arg(long)]
-        misses: bool,
-        /// Print the scores as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Score question files (JSON lines with "q" and "must"): one row per file.
+    Eval(EvalArgs),
     /// Turn a release copied from the ministry's web page into a corpus file.
     Import(ImportArgs),
     /// Build the persisted index in the data directory (--data-dir, default ./data).
@@ -115,6 +107,26 @@ struct AskArgs {
     /// How many citations to give.
     #[arg(long, default_value_t = attache::DEFAULT_TOP, value_parser = parse_top)]
     top: usize,
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Question files, such as ../shared/eval/dev.jsonl.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Also one row per `kind` of question (paraphrase, typo, nearmiss, …).
+    #[arg(long)]
+    kinds: bool,
+    /// List the questions that missed.
+    #[arg(long)]
+    misses: bool,
+    /// Print one JSON object per row.
+    #[arg(long)]
+    json: bool,
+    /// More corpus files to answer from, beside --corpus (a directory of imported
+    /// releases, such as the archive pages).
+    #[arg(long, value_name = "DIR")]
+    corpus_extra: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -247,7 +259,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Ask(args) => ask(&cli.common, &args),
         Command::Sources { json } => sources(&cli.common, json),
-        Command::Eval { file, misses, json } => run_eval(&cli.common, &file, misses, json),
+        Command::Eval(args) => run_eval(&cli.common, &args),
         Command::Import(args) => import(&cli.common, &args),
         Command::Index => index(&cli.common),
         Command::Report { since, top, json } => report(&cli.common, since, top, json),
@@ -285,14 +297,9 @@ fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Fai
         );
         return Err(usage(msg));
     }
-    let default = Path::new("config/synonyms.toml");
-    let synonyms = common
-        .synonyms
-        .as_deref()
-        .or(default.exists().then_some(default));
     let opts = Options {
         corpus_dir: common.corpus_dir(),
-        synonyms,
+        synonyms: synonyms_path(common),
         data_dir,
     };
     let loaded = Engine::load(&opts).map_err(|e| match e {
@@ -305,6 +312,15 @@ fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Fai
         eprintln!("attache: warning: skipped {e}");
     }
     Ok(loaded)
+}
+
+/// --synonyms, else config/synonyms.toml when present (else the built-in groups).
+fn synonyms_path(common: &Common) -> Option<&Path> {
+    let default = Path::new("config/synonyms.toml");
+    common
+        .synonyms
+        .as_deref()
+        .or(default.exists().then_some(default))
 }
 
 /// The question log's file in the data directory.
@@ -476,50 +492,82 @@ fn sources(common: &Common, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_eval(common: &Common, file: &Path, misses: bool, json: bool) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))
-        .map_err(usage)?;
-    let cases = eval::parse_cases(&text)
-        .with_context(|| format!("{}", file.display()))
-        .map_err(usage)?;
-    let engine = engine(common)?;
-    let (scores, outcomes) = eval::run(&engine, &cases);
-    if misses {
-        for o in outcomes.iter().filter(|o| o.missed()) {
-            println!(
-                "MISS {} [{}] {}\n  must: {:?}\n  found: {}, rank: {:?}, answer_ok: {}\n  {}\n",
-                o.id,
-                o.kind,
-                o.q,
-                o.must,
-                o.found,
-                o.rank,
-                o.answer_ok,
-                o.answer.replace('\n', "\n  ")
-            );
+fn run_eval(common: &Common, args: &EvalArgs) -> Result<(), Failure> {
+    let mut sets = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))
+            .map_err(usage)?;
+        let cases = eval::parse_cases(&text)
+            .with_context(|| format!("{}", file.display()))
+            .map_err(usage)?;
+        let name = file.file_stem().map_or_else(
+            || file.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        sets.push((name, cases));
+    }
+    let engine = if args.corpus_extra.is_empty() {
+        engine(common)?
+    } else {
+        engine_with_extra(common, &args.corpus_extra)?
+    };
+    let mut out = std::io::stdout().lock();
+    for (name, cases) in &sets {
+        let (_, outcomes) = eval::run(&engine, cases);
+        if args.misses {
+            print_misses(&mut out, &outcomes)?;
+        }
+        for row in eval::rows(name, &outcomes, args.kinds) {
+            let line = if args.json {
+                serde_json::to_string(&row).context("cannot print")?
+            } else {
+                row.line()
+            };
+            writeln!(out, "{line}").context("cannot write")?;
         }
     }
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string(&scores).context("cannot print")?
-        );
-    } else {
-        println!(
-            "questions: {} answerable, {} unanswerable",
-            scores.answerable, scores.unanswerable
-        );
-        println!(
-            "hit@1 {:.3}  hit@3 {:.3}  mrr@5 {:.3}",
-            scores.hit_at_1, scores.hit_at_3, scores.mrr_at_5
-        );
-        println!(
-            "answer_ok {:.3}  false_abstain {:.3}  abstain {:.3}",
-            scores.answer_ok, scores.false_abstain, scores.abstain
-        );
+    Ok(())
+}
+
+fn print_misses(out: &mut impl Write, outcomes: &[eval::Outcome]) -> Result<(), Failure> {
+    for o in outcomes.iter().filter(|o| o.missed()) {
+        writeln!(
+            out,
+            "MISS {} [{}] {}\n  must: {:?}\n  found: {}, rank: {:?}, answer_ok: {}\n  {}\n",
+            o.id,
+            o.kind,
+            o.q,
+            o.must,
+            o.found,
+            o.rank,
+            o.answer_ok,
+            o.answer.replace('\n', "\n  ")
+        )
+        .context("cannot write")?;
     }
     Ok(())
+}
+
+/// The corpus of --corpus and the releases of each `extra` directory, indexed in
+/// memory together.
+fn engine_with_extra(common: &Common, extra: &[PathBuf]) -> Result<Engine, Failure> {
+    let mut releases = Vec::new();
+    for dir in std::iter::once(common.corpus_dir()).chain(extra.iter().map(PathBuf::as_path)) {
+        let loaded = corpus::load_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))
+            .map_err(usage)?;
+        for e in &loaded.errors {
+            eprintln!("attache: warning: skipped {e}");
+        }
+        releases.extend(loaded.corpus.releases().iter().cloned());
+    }
+    let analyzer = attache::search::analyzer::build();
+    let synonyms = synonyms_path(common)
+        .map(|p| attache::search::Synonyms::load(p, &analyzer))
+        .transpose()
+        .map_err(|e| usage(e.into()))?;
+    Engine::new(attache::Corpus::new(releases), synonyms).map_err(|e| usage(e.into()))
 }
 
 fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {

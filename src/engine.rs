@@ -8,11 +8,15 @@ use std::sync::OnceLock;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
+use crate::search::expand::{self, Vocabulary};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
-    Hit, Index, Kind, MeetingRef, ParagraphRef, Question, SearchError, SynonymError, Synonyms,
-    question, store,
+    Expansion, Hit, Index, Kind, MeetingRef, ParagraphRef, Question, SearchError, SynonymError,
+    Synonyms, question, store,
 };
+
+/// How many thesaurus words may stand for one word of a question.
+const MAX_RELATED: usize = 6;
 
 /// How many citations an answer carries unless asked otherwise.
 pub const DEFAULT_TOP: usize = 3;
@@ -83,6 +87,7 @@ pub struct Engine {
     facts: Vec<ReleaseFacts>,
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
+    vocabulary: Vocabulary,
 }
 
 impl Engine {
@@ -106,7 +111,9 @@ impl Engine {
             next += r.paragraphs.len() as u32;
         }
         let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
+        let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
+            vocabulary,
             corpus,
             index,
             synonyms,
@@ -190,7 +197,50 @@ impl Engine {
 
     /// Step 1: what the question asks.
     pub fn analyse(&self, question: &str) -> Question {
-        question::analyse(question, self.index.analyzer(), &self.synonyms)
+        let mut q = question::analyse(question, self.index.analyzer(), &self.synonyms);
+        for c in &mut q.concepts {
+            self.expand(c);
+        }
+        q
+    }
+
+    /// A word the corpus never uses is either misspelt — then it is read as the
+    /// corpus word a few edits away — or said in other words: then the thesaurus's
+    /// words for it that the corpus uses are variants too.
+    fn expand(&self, c: &mut crate::search::Concept) {
+        let [asked] = c.variants.as_slice() else {
+            return;
+        };
+        let ([stem], None) = (asked.as_slice(), c.ordinal) else {
+            return;
+        };
+        if self.index.doc_freq(asked) > 0 || question::is_stop(stem) {
+            return;
+        }
+        let word = c.asked.to_lowercase();
+        if let Some(near) = self.vocabulary.nearest(stem, expand::edits_allowed(&word)) {
+            c.variants.push(vec![near.to_string()]);
+            c.expansion = Expansion::Spelling;
+            return;
+        }
+        if c.name {
+            return;
+        }
+        let analyzer = self.index.analyzer();
+        for related in expand::related(&word) {
+            let stems: Vec<String> = crate::search::analyzer::stems(analyzer, related)
+                .into_iter()
+                .filter(|s| !question::is_stop(s))
+                .collect();
+            let new = !stems.is_empty() && !c.variants.contains(&stems);
+            if new && self.index.doc_freq(&stems) > 0 {
+                c.variants.push(stems);
+                c.expansion = Expansion::Thesaurus;
+            }
+            if c.variants.len() > MAX_RELATED {
+                break;
+            }
+        }
     }
 
     /// Step 2: how much each of its concepts counts in this corpus.

@@ -136,3 +136,63 @@ pub fn score(outcomes: &[Outcome]) -> Scores {
         abstain: share(&unanswerable, &|o| flag(!o.found)),
     }
 }
+
+/// One row of `attache eval`: the scores of a whole question file (`kind == None`) or
+/// of the questions of one kind in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub set: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(flatten)]
+    pub scores: Scores,
+}
+
+/// The row for the whole set, then one per kind (sorted by name) when `kinds`.
+pub fn rows(set: &str, outcomes: &[Outcome], kinds: bool) -> Vec<Row> {
+    let mut rows = vec![Row {
+        set: set.to_string(),
+        kind: None,
+        scores: score(outcomes),
+    }];
+    if kinds {
+        let mut names: Vec<&str> = outcomes.iter().map(|o| o.kind.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for kind in names {
+            let of_kind: Vec<Outcome> = outcomes
+                .iter()
+                .filter(|o| o.kind == kind)
+                .cloned()
+                .collect();
+            rows.push(Row {
+                set: set.to_string(),
+                kind: Some(kind.to_string()),
+                scores: score(&of_kind),
+            });
+        }
+    }
+    rows
+}
+
+impl Row {
+    /// One line for a person: set, kind, counts and the measures that apply.
+    pub fn line(&self) -> String {
+        let s = &self.scores;
+        let name = match &self.kind {
+            Some(kind) => format!("{}/{kind}", self.set),
+            None => self.set.clone(),
+        };
+        let mut line = format!("{name:<24} {:>3}+{:<3}", s.answerable, s.unanswerable);
+        if s.answerable > 0 {
+            line += &format!(
+                " hit@1 {:.3}  hit@3 {:.3}  mrr@5 {:.3}  answer_ok {:.3}  false_abstain {:.3}",
+                s.hit_at_1, s.hit_at_3, s.mrr_at_5, s.answer_ok, s.false_abstain
+            );
+        }
+        if s.unanswerable > 0 {
+            line += &format!("  abstain {:.3}", s.abstain);
+        }
+        line
+    }
+}

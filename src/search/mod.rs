@@ -7,6 +7,7 @@
 //! user text never goes through tantivy's query parser.
 
 pub mod analyzer;
+pub mod expand;
 pub mod question;
 pub mod rank;
 pub mod store;
@@ -25,7 +26,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
 
 use crate::corpus::{Corpus, Paragraph, Release};
-pub use question::{Concept, Kind, MeetingRef, Question};
+pub use question::{Concept, Expansion, Kind, MeetingRef, Question};
 pub use synonyms::{Phrase, SynonymError, Synonyms};
 
 #[derive(Debug, thiserror::Error)]
@@ -242,6 +243,28 @@ impl Index {
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
         Ok(hits)
+    }
+
+    /// The words of the paragraph texts (as stems) with how many paragraphs hold each,
+    /// in byte order.
+    pub fn vocabulary(&self) -> Vec<(String, u64)> {
+        let searcher = self.reader.searcher();
+        let mut words: std::collections::BTreeMap<String, u64> = Default::default();
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.text) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(word) = std::str::from_utf8(stream.key()) {
+                    *words.entry(word.to_string()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        words.into_iter().collect()
     }
 
     /// How many paragraphs contain the phrase, in their text or their release's title,

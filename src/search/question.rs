@@ -39,6 +39,20 @@ pub struct Concept {
     pub name: bool,
     /// An ordinal like "26th".
     pub ordinal: Option<u32>,
+    /// How variants beyond the asked words were found, when the corpus lacks those.
+    pub expansion: Expansion,
+}
+
+/// Where a concept's extra variants came from (see `search::thesaurus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Expansion {
+    /// As asked, or through `config/synonyms.toml`.
+    #[default]
+    None,
+    /// A corpus word a few letters away: the question misspelt it.
+    Spelling,
+    /// Words of the same meaning from the general thesaurus: the question paraphrased.
+    Thesaurus,
 }
 
 /// "the 30th ASEAN-ROK Dialogue": an ordinal followed by the kind of meeting.
@@ -367,6 +381,7 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
                 variants,
                 name,
                 ordinal,
+                expansion: Expansion::None,
             });
         }
         i += len;

@@ -142,7 +142,10 @@ impl Weights {
             // as a fairly rare word: questions paraphrase ("fell", "celebrate"). Its
             // rarity is not its own (it has none), or in a large archive one unknown
             // word would outweigh every word the question shares with the answer.
-            let idf = if df == 0 && !c.name {
+            // A word said in the thesaurus's other words is still a word the releases
+            // do not use: it weighs as one, and its absence proves nothing.
+            let paraphrased = c.expansion == super::Expansion::Thesaurus;
+            let idf = if (df == 0 || paraphrased) && !c.name {
                 idf_of(n * UNKNOWN_WORD_SHARE)
             } else {
                 idf_of(df as f32)
@@ -160,7 +163,7 @@ impl Weights {
             let is_common = df as f32 > n * COMMON_SHARE;
             let title = c.asked.split_whitespace().all(crate::names::is_title);
             name.push(c.name && df > 0 && !is_common && !title && c.ordinal.is_none());
-            known.push(df > 0);
+            known.push(df > 0 && !paraphrased);
             common.push(is_common);
         }
         let ids: Vec<Vec<Vec<StemId>>> = q

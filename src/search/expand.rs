@@ -1,0 +1,213 @@
+//! Words a question may use that the releases do not: a general English thesaurus
+//! (WordNet 3.0, built into `config/thesaurus.tsv` by `scripts/thesaurus.py`) and the
+//! corpus's own vocabulary for misspellings. Both only ever add ways to say a
+//! question's word; they never remove what was asked.
+//!
+//! The thesaurus is compiled into the binary and read in place (a sorted line per
+//! word, found by binary search), so it costs no start-up time and only the pages a
+//! lookup touches.
+
+/// `word<TAB>related|related|…`, one line per word, sorted by word.
+const THESAURUS: &str = include_str!("../../config/thesaurus.tsv");
+
+/// The related words of `word` (lower-case), most frequent sense first, tried as
+/// written and then in its dictionary forms ("talks" → "talk", "hosted" → "host").
+pub fn related(word: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for form in base_forms(word) {
+        if let Some(line) = line_of(&form) {
+            for r in line.split('|') {
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The related-words part of `word`'s line, if it has one.
+fn line_of(word: &str) -> Option<&'static str> {
+    let lines = line_starts();
+    let at = lines
+        .binary_search_by(|&start| head(start).cmp(word))
+        .ok()?;
+    let start = lines[at];
+    let rest = &THESAURUS[start + head(start).len() + 1..];
+    Some(rest.split('\n').next().unwrap_or(""))
+}
+
+/// The word heading the line that starts at `start`.
+fn head(start: usize) -> &'static str {
+    THESAURUS[start..].split('\t').next().unwrap_or("")
+}
+
+/// Byte offsets of the thesaurus lines, found once.
+fn line_starts() -> &'static [usize] {
+    static STARTS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        std::iter::once(0)
+            .chain(THESAURUS.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < THESAURUS.len())
+            .collect()
+    })
+}
+
+/// WordNet's detachment rules: the forms a dictionary lists a word under. Irregular
+/// forms ("spoke", "held") have lines of their own.
+fn base_forms(word: &str) -> Vec<String> {
+    const RULES: &[(&str, &str)] = &[
+        ("ies", "y"),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("es", "e"),
+        ("es", ""),
+        ("s", ""),
+        ("ied", "y"),
+        ("ed", "e"),
+        ("ed", ""),
+        ("ing", "e"),
+        ("ing", ""),
+        ("er", ""),
+        ("est", ""),
+    ];
+    let mut forms = vec![word.to_string()];
+    for (suffix, with) in RULES {
+        if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.len() >= 2) {
+            let form = format!("{stem}{with}");
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms
+}
+
+/// The number of single-character edits (insert, delete, substitute, swap two
+/// neighbours) from `a` to `b`, or `None` when it is more than `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Three rows of the optimal-string-alignment table.
+    let mut before: Vec<usize> = Vec::new();
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
+        }
+        if row.iter().min().is_some_and(|&m| m > max) {
+            return None;
+        }
+        before = std::mem::replace(&mut last, row);
+    }
+    last.last().copied().filter(|&d| d <= max)
+}
+
+/// The corpus's words for spelling: a question's word the corpus lacks is read as the
+/// corpus word fewest edits away, never as a word the corpus does not hold.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    /// (stem, paragraphs holding it), grouped by first letter.
+    by_initial: std::collections::HashMap<char, Vec<(String, u64)>>,
+}
+
+impl Vocabulary {
+    pub fn new(words: Vec<(String, u64)>) -> Vocabulary {
+        let mut by_initial: std::collections::HashMap<char, Vec<(String, u64)>> =
+            Default::default();
+        for (word, df) in words {
+            let alphabetic = word.chars().all(char::is_alphabetic);
+            if let Some(first) = word.chars().next().filter(|_| alphabetic) {
+                by_initial.entry(first).or_default().push((word, df));
+            }
+        }
+        Vocabulary { by_initial }
+    }
+
+    /// The corpus word nearest `stem` within `max` edits, the most used one on a tie;
+    /// only words that share its first letter or its first two swapped.
+    pub fn nearest(&self, stem: &str, max: usize) -> Option<&str> {
+        if max == 0 {
+            return None;
+        }
+        let mut chars = stem.chars();
+        let first = chars.next()?;
+        let second = chars.next();
+        let mut best: Option<(usize, u64, &str)> = None;
+        for initial in std::iter::once(first).chain(second.filter(|&c| c != first)) {
+            for (word, df) in self.by_initial.get(&initial).into_iter().flatten() {
+                let Some(d) = edit_distance(stem, word, max) else {
+                    continue;
+                };
+                let better = best.is_none_or(|(bd, bdf, _)| d < bd || (d == bd && *df > bdf));
+                if d > 0 && better {
+                    best = Some((d, *df, word));
+                }
+            }
+        }
+        best.map(|(_, _, word)| word)
+    }
+}
+
+/// How many edits a misspelling of a word this long may hold: none for short words,
+/// where one edit makes another word ("cost" → "post").
+pub fn edits_allowed(word: &str) -> usize {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_words_as_written_and_in_their_dictionary_form() {
+        assert!(related("talks").contains(&"dialogue"));
+        assert!(related("venue").contains(&"locale"));
+        assert!(related("spoke").contains(&"speak"));
+        assert!(related("zzzz").is_empty());
+    }
+
+    #[test]
+    fn the_thesaurus_is_sorted_for_binary_search() {
+        let starts = line_starts();
+        assert!(starts.len() > 10_000);
+        assert!(starts.windows(2).all(|w| head(w[0]) < head(w[1])));
+    }
+
+    #[test]
+    fn a_misspelling_is_read_as_the_nearest_corpus_word_and_never_as_another() {
+        let v = Vocabulary::new(vec![
+            ("program".into(), 3),
+            ("progress".into(), 9),
+            ("dialogu".into(), 40),
+            ("2025".into(), 4),
+        ]);
+        assert_eq!(v.nearest("progam", 1), Some("program"));
+        assert_eq!(v.nearest("dailogu", 1), Some("dialogu"));
+        assert_eq!(v.nearest("budget", 1), None);
+        assert_eq!(v.nearest("program", 1), None, "a corpus word is not a typo");
+    }
+
+    #[test]
+    fn counts_swaps_as_one_edit_and_stops_past_the_bound() {
+        assert_eq!(edit_distance("dialouge", "dialogue", 2), Some(1));
+        assert_eq!(edit_distance("progam", "program", 1), Some(1));
+        assert_eq!(edit_distance("comunities", "communities", 2), Some(1));
+        assert_eq!(edit_distance("cost", "post", 1), Some(1));
+        assert_eq!(edit_distance("budget", "bridge", 1), None);
+        assert_eq!(edits_allowed("cost"), 0);
+    }
+}
