@@ -20,13 +20,22 @@ struct Args {
     /// Also time `answer()` this many times and print the median and the slowest.
     #[arg(long, default_value_t = 0)]
     time: usize,
-    question: String,
+    /// A question file (JSON lines with "q" and "must"): print each question's best
+    /// passages' signals as JSON lines instead, with whether each holds the answer.
+    #[arg(long, conflicts_with = "question")]
+    batch: Option<std::path::PathBuf>,
+    #[arg(required_unless_present = "batch")]
+    question: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let engine = args.engine.load()?;
-    let q = engine.analyse(&args.question);
+    if let Some(file) = &args.batch {
+        return batch(&engine, file);
+    }
+    let question = args.question.unwrap_or_default();
+    let q = engine.analyse(&question);
     let w = engine.weights(&q);
     println!(
         "kind {:?} years {:?} latest {} focus {:?} meetings {:?}",
@@ -52,7 +61,7 @@ fn main() -> anyhow::Result<()> {
         let mut took: Vec<std::time::Duration> = (0..args.time)
             .map(|_| {
                 let t = std::time::Instant::now();
-                std::hint::black_box(engine.answer(&args.question));
+                std::hint::black_box(engine.answer(&question));
                 t.elapsed()
             })
             .collect();
@@ -63,6 +72,43 @@ fn main() -> anyhow::Result<()> {
             took[took.len() - 1],
             took.len()
         );
+    }
+    Ok(())
+}
+
+/// One JSON line per question: its set's labels and the signals of its three best
+/// passages.
+fn batch(engine: &attache::Engine, file: &std::path::Path) -> anyhow::Result<()> {
+    let cases = attache::eval::parse_cases(&std::fs::read_to_string(file)?)?;
+    for case in cases {
+        let q = engine.analyse(&case.q);
+        let w = engine.weights(&q);
+        let ranked = engine.rank(&q, &w, 3);
+        let passages: Vec<serde_json::Value> = ranked
+            .iter()
+            .take(3)
+            .map(|r| {
+                let release = &engine.corpus().releases()[r.at.release as usize];
+                let text = &release.paragraphs[r.at.paragraph as usize].text;
+                let holds = !case.must.is_empty()
+                    && case
+                        .must
+                        .iter()
+                        .all(|m| attache::text::fold(text).contains(&attache::text::fold(m)));
+                serde_json::json!({
+                    "holds": holds,
+                    "score": r.score,
+                    "signals": engine.signals(&q, &w, r),
+                })
+            })
+            .collect();
+        let line = serde_json::json!({
+            "id": case.id,
+            "kind": case.kind,
+            "answerable": !case.must.is_empty(),
+            "passages": passages,
+        });
+        println!("{line}");
     }
     Ok(())
 }

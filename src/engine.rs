@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
+use crate::decide::{self, Decision};
 use crate::search::expand::{self, Vocabulary};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
@@ -22,18 +23,6 @@ const MAX_RELATED: usize = 6;
 pub const DEFAULT_TOP: usize = 3;
 /// Candidates taken from the index before re-ranking.
 const CANDIDATES: usize = 40;
-/// Below this share of the question covered by the best paragraph, Attaché abstains.
-const MIN_COVERAGE: f32 = 0.62;
-/// Above this weight share, a concept the best paragraph lacks means it does not
-/// answer: "the foreign minister of Viet Nam" is not answered by a paragraph about
-/// Viet Nam's SOM leader.
-const MAX_GAP: f32 = 0.35;
-
-/// Whether a paragraph is evidence enough to answer rather than abstain.
-fn answers(best: &Ranked) -> bool {
-    best.coverage >= MIN_COVERAGE && best.gap <= MAX_GAP && !best.lacks_name
-}
-
 /// Further citations must cover at least this share too, or they are left out.
 const MIN_SUPPORT: f32 = 0.3;
 
@@ -183,14 +172,25 @@ impl Engine {
         }
         let w = self.weights(&q);
         let ranked = self.rank(&q, &w, top);
-        if ranked.iter().any(answers) {
+        let Some(best) = ranked.first() else {
+            let reason = "I could not find this in the releases I have.";
+            return self.abstain(&q, reason.to_string());
+        };
+        let decision = self.decide(&q, &w, best);
+        let mut answer = if decision.answers {
             self.compose(&q, &w, &ranked, top)
         } else {
-            self.abstain(
-                &q,
-                "I could not find this in the releases I have.".to_string(),
-            )
-        }
+            self.abstain(&q, decision.reason().to_string())
+        };
+        answer.decision = Some(decision);
+        answer
+    }
+
+    /// Whether the best passage answers (see `decide`).
+    pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
+        let mut decision = Decision::of(self.signals(q, w, best), &decide::TUNING);
+        decision.answers &= !best.lacks_name;
+        decision
     }
 
     // The steps of `answer_top`, public so that benchmarks time each one on its own.
@@ -218,15 +218,29 @@ impl Engine {
             return;
         }
         let word = c.asked.to_lowercase();
-        if let Some(near) = self.vocabulary.nearest(stem, expand::edits_allowed(&word)) {
-            c.variants.push(vec![near.to_string()]);
+        let allowed = expand::edits_allowed(&word);
+        let analyzer = self.index.analyzer();
+        let near = self
+            .vocabulary
+            .nearest(stem, allowed)
+            .map(str::to_string)
+            .or_else(|| {
+                let alphabetic = word.chars().all(|c| c.is_ascii_lowercase());
+                (allowed > 0 && alphabetic)
+                    .then(|| {
+                        let stem_all = |t: &str| crate::search::analyzer::stems(analyzer, t);
+                        self.vocabulary.nearest_by_one_edit(&word, stem_all)
+                    })
+                    .flatten()
+            });
+        if let Some(near) = near {
+            c.variants.push(vec![near]);
             c.expansion = Expansion::Spelling;
             return;
         }
         if c.name {
             return;
         }
-        let analyzer = self.index.analyzer();
         for related in expand::related(&word) {
             let stems: Vec<String> = crate::search::analyzer::stems(analyzer, related)
                 .into_iter()
@@ -266,6 +280,11 @@ impl Engine {
         // those, and the paragraphs that mention its ordinal).
         ranked.retain(|r| r.year_match != Some(false));
         ranked
+    }
+
+    /// The evidence a ranked passage gives (see `decide`).
+    pub fn signals(&self, q: &Question, w: &Weights, r: &Ranked) -> crate::decide::Signals {
+        crate::decide::Signals::of(q, w, r, &self.context())
     }
 
     fn context(&self) -> rank::Context<'_> {
@@ -341,12 +360,8 @@ impl Engine {
 
     /// Step 4: the cited answer from ranked paragraphs (none: "not found").
     pub fn compose(&self, q: &Question, w: &Weights, ranked: &[Ranked], top: usize) -> Answer {
-        // The first citation is the best paragraph that answers; the others support it.
-        let Some(first) = ranked
-            .iter()
-            .position(answers)
-            .or((!ranked.is_empty()).then_some(0))
-        else {
+        // The first citation is the best paragraph; the others support it.
+        let Some(first) = (!ranked.is_empty()).then_some(0) else {
             return self.abstain(
                 q,
                 "I could not find this in the releases I have.".to_string(),

@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod corpus;
 mod countries;
+pub mod decide;
 mod engine;
 pub mod eval;
 mod names;

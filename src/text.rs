@@ -226,6 +226,22 @@ const NUMBER_WORDS: &[&str] = &[
 
 /// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
 /// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
+/// Whether the text gives a time of day: "10 a.m.", "3:30 p.m.", "at 9 o'clock".
+pub fn has_clock_time(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let marked = ["a.m.", "p.m.", "o'clock", "o’clock"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let b = lower.as_bytes();
+    let hh_mm = (1..b.len().saturating_sub(2)).any(|i| {
+        b[i] == b':'
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+    });
+    marked || hh_mm
+}
+
 pub fn has_quantity(text: &str) -> bool {
     if text.contains('%')
         || ["USD", "US$", "KRW", "dollars"]

@@ -39,6 +39,7 @@ pub fn found(q: &Question, w: &Weights, evidence: &[Evidence<'_>], a: &TextAnaly
         citations,
         suggestions: Vec::new(),
         text,
+        decision: None,
     }
 }
 
@@ -58,6 +59,7 @@ pub fn not_found(question: &Question, reason: String, suggestions: Vec<Suggestio
         citations: Vec::new(),
         suggestions,
         text: text.trim_end().to_string(),
+        decision: None,
     }
 }
 

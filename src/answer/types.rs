@@ -21,6 +21,11 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// The whole answer as plain text, the way a person reads it in a terminal.
     pub text: String,
+    /// Why it answered or abstained: the best passage's evidence against the
+    /// threshold (`None` when no passage was weighed: nothing to look up, or a
+    /// meeting, year or name the corpus lacks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::decide::Decision>,
 }
 
 /// One quoted paragraph of one release, with everything needed to cite it.

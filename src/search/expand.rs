@@ -118,19 +118,39 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 pub struct Vocabulary {
     /// (stem, paragraphs holding it), grouped by first letter.
     by_initial: std::collections::HashMap<char, Vec<(String, u64)>>,
+    /// Paragraphs holding each stem.
+    df: std::collections::HashMap<String, u64>,
 }
 
 impl Vocabulary {
     pub fn new(words: Vec<(String, u64)>) -> Vocabulary {
         let mut by_initial: std::collections::HashMap<char, Vec<(String, u64)>> =
             Default::default();
+        let df = words.iter().cloned().collect();
         for (word, df) in words {
             let alphabetic = word.chars().all(char::is_alphabetic);
             if let Some(first) = word.chars().next().filter(|_| alphabetic) {
                 by_initial.entry(first).or_default().push((word, df));
             }
         }
-        Vocabulary { by_initial }
+        Vocabulary { by_initial, df }
+    }
+
+    /// A misspelling whose edit broke the word's ending ("meetng", "chared") has a
+    /// stem far from the right one; one edit of the word as written, stemmed, meets
+    /// it. The most used such stem, if any.
+    pub fn nearest_by_one_edit(
+        &self,
+        word: &str,
+        stem_all: impl Fn(&str) -> Vec<String>,
+    ) -> Option<String> {
+        let edits = one_edit(word);
+        let stems = stem_all(&edits.join(" "));
+        stems
+            .into_iter()
+            .filter_map(|s| self.df.get(&s).map(|df| (*df, s)))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, s)| s)
     }
 
     /// The corpus word nearest `stem` within `max` edits, the most used one on a tie;
@@ -156,6 +176,35 @@ impl Vocabulary {
         }
         best.map(|(_, _, word)| word)
     }
+}
+
+/// Every word one edit away from `word` (lower-case letters only).
+fn one_edit(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = Vec::new();
+    let at = |i: usize| chars[..i].iter().collect::<String>();
+    let from = |i: usize| chars[i.min(chars.len())..].iter().collect::<String>();
+    for i in 0..=chars.len() {
+        for c in 'a'..='z' {
+            out.push(format!("{}{c}{}", at(i), from(i)));
+            if i < chars.len() && chars[i] != c {
+                out.push(format!("{}{c}{}", at(i), from(i + 1)));
+            }
+        }
+        if i < chars.len() {
+            out.push(format!("{}{}", at(i), from(i + 1)));
+        }
+        if i + 1 < chars.len() {
+            out.push(format!(
+                "{}{}{}{}",
+                at(i),
+                chars[i + 1],
+                chars[i],
+                from(i + 2)
+            ));
+        }
+    }
+    out
 }
 
 /// How many edits a misspelling of a word this long may hold: none for short words,

@@ -300,7 +300,12 @@ impl Context<'_> {
         &self.paragraph(at).stems
     }
 
-    fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
+    /// The paragraph's text.
+    pub fn text(&self, at: ParagraphRef) -> &str {
+        &self.corpus.releases()[at.release as usize].paragraphs[at.paragraph as usize].text
+    }
+
+    pub fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
         let pid = self.first_pid[at.release as usize] as usize + at.paragraph as usize;
         let text =
             &self.corpus.releases()[at.release as usize].paragraphs[at.paragraph as usize].text;

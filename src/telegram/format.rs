@@ -325,6 +325,7 @@ mod tests {
             citations,
             suggestions: vec![],
             text: String::new(),
+            decision: None,
         }
     }
 
