@@ -442,7 +442,7 @@ fn json_answer(a: &Answer) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "question": a.question, "found": a.found, "lead": a.lead, "answer": a.text,
-        "citations": citations, "suggestions": a.suggestions,
+        "citations": citations, "suggestions": a.suggestions, "decision": a.decision,
     })
 }
 

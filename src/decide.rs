@@ -128,7 +128,9 @@ impl Signals {
                     .iter()
                     .flat_map(|c| c.asked.split_whitespace())
                     .collect();
-                facts.has_person && crate::names::person(&asked, text).is_some()
+                let someone_new = facts.has_person && crate::names::person(&asked, text).is_some();
+                // Countries act too: "Who is the country coordinator?" — Malaysia.
+                someone_new || facts.has_country && !w.name.iter().any(|n| *n)
             }
             Kind::When if asks_clock_time(&q.text) => crate::text::has_clock_time(text),
             Kind::When => facts.has_date || facts.has_period,

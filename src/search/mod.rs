@@ -8,6 +8,7 @@
 
 pub mod analyzer;
 pub mod expand;
+pub mod lexicon;
 pub mod question;
 pub mod rank;
 pub mod store;

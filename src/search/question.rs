@@ -85,22 +85,10 @@ pub struct Question {
     pub action: Option<usize>,
 }
 
-/// Words that carry no meaning for retrieval: English function words, question words,
-/// and chat filler. Compared as stems, made with the index's own analyzer.
-const STOP_WORDS: &str = "a about above after again all also am an and any are as at be because been \
-    before being between both but by can could did do does doing don during each ever for from \
-    further get give go goes going had has have having he her here him his how i if in into is it \
-    its just know let like me might more most much many my no not now of on only or other our out \
-    over please s said say says she should so some such t tell than that the their them then there \
-    these they this those through to too under up us very was want we were what when where whether \
-    which while who whom whose why will with would you your latest recent newest last happen \
-    happened anything something thing kind held hold take took place date day time year \
-    current currently";
-
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
-        analyzer::stems_of_words(STOP_WORDS.split_whitespace())
+        analyzer::stems_of_words(super::lexicon::get().stop_words())
             .into_iter()
             .collect()
     })
@@ -262,80 +250,7 @@ fn kind_of(lower: &str) -> Kind {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let first = words.first().copied().unwrap_or("");
-    let has = |w: &str| words.contains(&w);
-    let phrase = |p: &str| lower.contains(p);
-    if has("when")
-        || has("date")
-        || has("dates")
-        || phrase("what date")
-        || phrase("what day")
-        || phrase("which date")
-        || phrase("what time")
-    {
-        Kind::When
-    } else if has("where")
-        || phrase("which city")
-        || phrase("what city")
-        || phrase("which country hosted")
-    {
-        Kind::Where
-    } else if phrase("how much")
-        || phrase("how many")
-        || phrase("what share")
-        || phrase("what percentage")
-        || phrase("what amount")
-        || phrase("what proportion")
-    {
-        Kind::HowMuch
-    } else if has("who") || has("whom") || has("whose") || is_which_person(&words) {
-        Kind::Who
-    } else if matches!(
-        first,
-        "is" | "are"
-            | "was"
-            | "were"
-            | "did"
-            | "does"
-            | "do"
-            | "has"
-            | "have"
-            | "had"
-            | "can"
-            | "will"
-    ) {
-        Kind::YesNo
-    } else {
-        Kind::What
-    }
-}
-
-/// "Which ambassadors …", "Which countries …": asks for people or countries.
-fn is_which_person(words: &[&str]) -> bool {
-    const PEOPLE: &[&str] = &[
-        "minister",
-        "ministers",
-        "ambassador",
-        "ambassadors",
-        "country",
-        "countries",
-        "person",
-        "people",
-        "official",
-        "officials",
-        "leader",
-        "leaders",
-        "delegation",
-        "delegations",
-        "member",
-        "members",
-        "state",
-        "states",
-        "participants",
-    ];
-    words
-        .windows(2)
-        .any(|w| w[0] == "which" && PEOPLE.contains(&w[1]))
+    super::lexicon::get().kind_of(&words)
 }
 
 fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
