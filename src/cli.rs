@@ -127,6 +127,10 @@ struct EvalArgs {
     /// releases, such as the archive pages).
     #[arg(long, value_name = "DIR")]
     corpus_extra: Vec<PathBuf>,
+    /// Answer when the best passage's evidence score is above this instead of the
+    /// fitted threshold (to measure what it trades; see src/decide.rs).
+    #[arg(long, allow_hyphen_values = true)]
+    threshold: Option<f32>,
 }
 
 #[derive(Debug, Args)]
@@ -511,6 +515,13 @@ fn run_eval(common: &Common, args: &EvalArgs) -> Result<(), Failure> {
         engine(common)?
     } else {
         engine_with_extra(common, &args.corpus_extra)?
+    };
+    let engine = match args.threshold {
+        Some(threshold) => engine.with_tuning(attache::decide::Tuning {
+            threshold,
+            ..attache::decide::TUNING
+        }),
+        None => engine,
     };
     let mut out = std::io::stdout().lock();
     for (name, cases) in &sets {

@@ -77,6 +77,7 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
+    tuning: decide::Tuning,
 }
 
 impl Engine {
@@ -103,6 +104,7 @@ impl Engine {
         let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
             vocabulary,
+            tuning: decide::TUNING,
             corpus,
             index,
             synonyms,
@@ -154,6 +156,13 @@ impl Engine {
         })
     }
 
+    /// The same engine deciding with other weights or another threshold (for
+    /// `attache eval --threshold`, to measure what the threshold trades).
+    pub fn with_tuning(mut self, tuning: decide::Tuning) -> Engine {
+        self.tuning = tuning;
+        self
+    }
+
     pub fn corpus(&self) -> &Corpus {
         &self.corpus
     }
@@ -188,7 +197,7 @@ impl Engine {
 
     /// Whether the best passage answers (see `decide`).
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
-        let mut decision = Decision::of(self.signals(q, w, best), &decide::TUNING);
+        let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
         decision.answers &= !best.lacks_name;
         decision
     }
