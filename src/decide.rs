@@ -135,7 +135,8 @@ impl Signals {
             Kind::When if asks_clock_time(&q.text) => crate::text::has_clock_time(text),
             Kind::When => facts.has_date || facts.has_period,
             Kind::Where => facts.has_place,
-            Kind::HowMuch => facts.has_quantity,
+            // An amount the question itself gives ("KF-21") is not the one it asks for.
+            Kind::HowMuch => facts.has_quantity && quantity_besides(text, &q.text),
             _ => true,
         };
         Signals {
@@ -164,6 +165,19 @@ impl Signals {
             + t.frame * self.frame
             + t.focus * self.focus
     }
+}
+
+/// Whether `text` still states an amount once the numbers of the question are taken
+/// out of it.
+fn quantity_besides(text: &str, question: &str) -> bool {
+    let mut rest = text.to_string();
+    for number in question
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+    {
+        rest = rest.replace(number, " ");
+    }
+    crate::text::has_quantity(&rest)
 }
 
 /// "What time …", "at what hour …": the answer is a time of day, not a date.
