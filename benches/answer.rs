@@ -52,14 +52,20 @@ fn synonyms() -> Fallible<Synonyms> {
     Ok(Synonyms::load(&root().join("config/synonyms.toml"), &a)?)
 }
 
+/// dev.jsonl and dev2.jsonl (paraphrases, misspellings, keyword queries and near
+/// misses take other paths: the thesaurus, the vocabulary).
 fn dev_cases() -> Fallible<Vec<Case>> {
-    let shared = root().join("../shared/eval/dev.jsonl");
-    let path = if shared.exists() {
-        shared
-    } else {
-        root().join("tests/data/dev.jsonl")
-    };
-    Ok(eval::parse_cases(&std::fs::read_to_string(path)?)?)
+    let mut cases = Vec::new();
+    for name in ["dev.jsonl", "dev2.jsonl"] {
+        let shared = root().join("../shared/eval").join(name);
+        let path = if shared.exists() {
+            shared
+        } else {
+            root().join("tests/data").join(name)
+        };
+        cases.extend(eval::parse_cases(&std::fs::read_to_string(path)?)?);
+    }
+    Ok(cases)
 }
 
 /// The dev questions by kind, in file order ("all" holds every question).

@@ -165,6 +165,11 @@ impl Vocabulary {
         let mut best: Option<(usize, u64, &str)> = None;
         for initial in std::iter::once(first).chain(second.filter(|&c| c != first)) {
             for (word, df) in self.by_initial.get(&initial).into_iter().flatten() {
+                // Most words are too long or too short to be within reach: skip them
+                // before counting edits.
+                if word.len().abs_diff(stem.len()) > max {
+                    continue;
+                }
                 let Some(d) = edit_distance(stem, word, max) else {
                     continue;
                 };

@@ -12,6 +12,7 @@ const CORE: &[&str] = &[
     "src/text.rs",
     "src/names.rs",
     "src/countries.rs",
+    "src/decide.rs",
 ];
 const FORBIDDEN: &[&str] = &[
     "teloxide",
