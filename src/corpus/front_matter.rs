@@ -11,6 +11,9 @@ use super::{Date, ErrorKind};
 pub struct FrontMatter {
     pub id: String,
     pub title: String,
+    /// The line(s) under the title on the page, markers off (older files have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     #[serde(with = "date_str")]
     pub date: Date,
     #[serde(
