@@ -100,13 +100,16 @@ fn is_shortened(line: &str) -> bool {
 /// subtitle line, or a sentence (titles do not end with a full stop).
 fn starts_release(line: &str) -> bool {
     let sentence = line.ends_with(['.', '!', '?']) && !is_shortened(line);
-    is_numbered(line) || starts_with_marker(line) || (sentence && line.contains(' '))
+    let dashed = line.starts_with(['-', '–']) && line.ends_with(['-', '–']) && line.len() > 2;
+    is_numbered(line) || starts_with_marker(line) || dashed || (sentence && line.contains(' '))
 }
 
 /// The value of a `Date` or `Hit` line: `Some("")` when it is on the next line,
 /// `Some("2020-09-11 10:55:37")` when on the same one.
 fn labelled<'a>(line: &'a str, label: &str) -> Option<&'a str> {
-    let bare = line.trim_start_matches(['•', '·', '-', '*']).trim_start();
+    let bare = line
+        .trim_start_matches(['•', '·', 'ㆍ', '▪', '○', '-', '*'])
+        .trim_start();
     let head = bare.get(..label.len())?;
     if !head.eq_ignore_ascii_case(label) {
         return None;
@@ -170,7 +173,13 @@ fn read_title_zone(lines: &[&str], mut i: usize, page: &mut Page) -> usize {
             i += 1;
             continue;
         }
-        if starts_release(line) || after_date {
+        // After the date lines, a line unlike the title or one that goes on on the
+        // next line (a hard-wrapped sentence): the release has begun.
+        let unlike = titles.last().is_some_and(|t| !like_title(t, line));
+        let wrapped = lines
+            .get(i + 1)
+            .is_some_and(|next| trim(next).starts_with(char::is_lowercase));
+        if starts_release(line) || after_date || unlike || wrapped {
             break;
         }
         titles.push(line);
@@ -188,6 +197,26 @@ fn value_of<'a>(lines: &[&'a str], i: usize, same_line: &'a str) -> (&'a str, us
     let next = lines.get(i + 1).map(|l| trim(l)).unwrap_or_default();
     let is_value = next.starts_with(|c: char| c.is_ascii_digit());
     if is_value { (next, 2) } else { ("", 1) }
+}
+
+/// Whether a line restates the title (the board's short form, then the full one:
+/// "FM Discusses …" and "Foreign Minister Discusses …"): most of the shorter one's
+/// words are in the other.
+fn like_title(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let shared = short.iter().filter(|w| long.contains(w)).count();
+    !short.is_empty() && shared * 10 >= short.len() * 6
 }
 
 fn same_title(a: &str, b: &str) -> bool {
@@ -295,6 +324,22 @@ mod tests {
             Some("He spoke of the Vision 2045")
         );
         assert!(page.body.starts_with("- He spoke"));
+    }
+
+    #[test]
+    fn a_release_line_unlike_the_title_is_not_taken_for_one() {
+        let page = read(
+            "Press Releases\n\nMinisters Meet in Jakarta\n\nThe two Ministers met in Jakarta on May 3 and\ndiscussed trade.\n",
+        );
+        assert_eq!(page.title.as_deref(), Some("Ministers Meet in Jakarta"));
+        assert!(
+            page.body.starts_with("The two Ministers met"),
+            "{}",
+            page.body
+        );
+        let page = read("A Title\n\n-He spoke of the Vision-\n1. Text.\n");
+        assert_eq!(page.title.as_deref(), Some("A Title"));
+        assert_eq!(page.subtitle.as_deref(), Some("He spoke of the Vision"));
     }
 
     #[test]
