@@ -554,6 +554,15 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
     run.dry_run = args.dry_run;
     run.force = args.force;
     let command = finishing_command(common, args);
+    for row in sidecar
+        .iter()
+        .filter(|r| !pages.iter().any(|p| r.is_for(p)))
+    {
+        eprintln!(
+            "attache: warning: the sidecar names {}, which is not among the pages",
+            row.file
+        );
+    }
     let mut results = Vec::new();
     for page in pages {
         let opts = page_options(args, &sidecar, &page);

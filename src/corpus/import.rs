@@ -255,7 +255,7 @@ fn dated_by_posting(
         .max_by_key(|(p, y, _)| p.dates_in(*y).map(|(d, _)| d));
     let Some(&(phrase, year, own_year)) = on_or_before.or(resolved.first()) else {
         return Err(format!(
-            "the page says \"{}\" but no year, and it was posted on {posted}, more than {} days later",
+            "the page says \"{}\" but no year, and its posting date {posted} is not on that day or within {} days after it",
             phrases.first().map_or("", |p| p.text.as_str()),
             stated::POSTED_WITHIN_DAYS
         ));
@@ -356,7 +356,7 @@ mod tests {
         let page = "A Title\n\nDate\n2021-03-01\n\n1. The Meeting was held on September 9.\n";
         let err = import_page(page, &opts()).unwrap_err();
         assert!(missing(true, false)(&err), "{err:?}");
-        assert!(err.to_string().contains("posted on 2021-03-01"), "{err}");
+        assert!(err.to_string().contains("posting date 2021-03-01"), "{err}");
     }
 
     #[test]

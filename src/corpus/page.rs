@@ -118,12 +118,16 @@ fn labelled<'a>(line: &'a str, label: &str) -> Option<&'a str> {
     match rest.strip_prefix(':') {
         Some(value) => Some(value.trim()),
         None if rest.is_empty() => Some(""),
+        // `Date 2020-08-27` on one line.
+        None if rest.starts_with(|c: char| c.is_ascii_digit()) => Some(rest),
         None => None,
     }
 }
 
+/// `2020-09-11`, `2020.09.11` or `2020/09/11`, maybe followed by a time.
 fn parse_posted(value: &str) -> Option<Date> {
-    value.get(..10).and_then(|d| d.parse().ok())
+    let day = value.get(..10)?.replace(['.', '/'], "-");
+    day.parse().ok()
 }
 
 /// Reads a copied page. Never fails: what it cannot find stays `None`.
@@ -284,6 +288,23 @@ mod tests {
             "1. On August 26, the Meeting was held.\n\n \n\no It was good."
         );
         assert_eq!(page.subtitle, None);
+    }
+
+    #[test]
+    fn date_and_hit_lines_in_other_spellings() {
+        for lines in [
+            "Date 2021.08.25\nHit 12",
+            "Date : 2021/08/25 10:00\nhit : 12",
+            "ㆍDate : 2021-08-25\nㆍHit : 12",
+        ] {
+            let page = read(&format!("A Title\n\n{lines}\n\n1. Text on August 24.\n"));
+            assert_eq!(
+                page.posted.map(|d| d.to_string()).as_deref(),
+                Some("2021-08-25"),
+                "{lines}"
+            );
+            assert_eq!(page.body, "1. Text on August 24.", "{lines}");
+        }
     }
 
     #[test]

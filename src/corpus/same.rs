@@ -12,7 +12,7 @@ use super::link;
 const RUN: usize = 5;
 /// The share of the shorter text's runs found in the other above which two texts are
 /// one release. Different releases of one series share boilerplate, well below this.
-pub const SAME_TEXT: f64 = 0.6;
+pub const SAME_TEXT: f64 = 0.5;
 /// Texts shorter than this many runs are not compared (too little to tell).
 const FEWEST_RUNS: usize = 8;
 

@@ -58,8 +58,13 @@ fn month(word: &str) -> Option<u8> {
     Date::month_from_name(word).filter(|_| capital)
 }
 
+/// `9`, `09` or `9th`.
 fn day(word: &str) -> Option<u8> {
-    let n: u8 = word.parse().ok().filter(|_| word.len() <= 2)?;
+    let digits = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| word.strip_suffix(s))
+        .unwrap_or(word);
+    let n: u8 = digits.parse().ok().filter(|_| digits.len() <= 2)?;
     (1..=31).contains(&n).then_some(n)
 }
 
@@ -283,6 +288,8 @@ mod tests {
     fn years_days_first_and_things_that_are_not_dates() {
         let p = one("held on 9 June, following");
         assert_eq!((p.month, p.day, p.year), (6, 9, None));
+        let p = one("on June 9th");
+        assert_eq!((p.month, p.day), (6, 9));
         let p = one("On June 15, 2023, the Minister");
         assert_eq!(p.year, Some(2023));
         assert!(phrases("at 11:00-17:30 (KST), the 10 ASEAN countries; May we").is_empty());
