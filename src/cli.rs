@@ -633,6 +633,7 @@ fn report_page(page: &Path, outcome: &batch::Outcome, dry_run: bool) {
     match outcome {
         batch::Outcome::Imported {
             file,
+            front,
             title,
             date_rule,
             warnings,
@@ -647,6 +648,9 @@ fn report_page(page: &Path, outcome: &batch::Outcome, dry_run: bool) {
                 "{verb} {} ← {name}: “{title}”, {date_rule}{also}",
                 file.display()
             );
+            if dry_run {
+                println!("+++\n{front}+++");
+            }
             for w in warnings {
                 eprintln!("attache: warning: {name}: {w}");
             }
@@ -654,9 +658,7 @@ fn report_page(page: &Path, outcome: &batch::Outcome, dry_run: bool) {
         batch::Outcome::Duplicate { existing, why } => eprintln!(
             "attache: {name}: skipped: the corpus already has this release as {existing} ({why}; --force replaces it)"
         ),
-        batch::Outcome::Needs { reason, command } => {
-            eprintln!("attache: {name}: {reason}\n  to finish: {command}");
-        }
+        batch::Outcome::Needs { reason, .. } => eprintln!("attache: {name}: {reason}"),
         batch::Outcome::Failed(why) => eprintln!("attache: {name}: {why}"),
     }
 }

@@ -174,6 +174,8 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub enum Outcome {
     Imported {
         file: PathBuf,
+        /// The front matter written (or that would be), as TOML.
+        front: String,
         title: String,
         date_rule: String,
         warnings: Vec<String>,
@@ -298,6 +300,7 @@ impl Batch {
         });
         Outcome::Imported {
             file: target,
+            front: toml::to_string(&imported.front).unwrap_or_default(),
             title: imported.front.title.clone(),
             date_rule: imported.date_rule.clone(),
             warnings: imported.warnings.clone(),
