@@ -167,6 +167,21 @@ mod tests {
     }
 
     #[test]
+    fn a_subtitle_is_read_and_files_without_one_still_load() {
+        assert_eq!(split(GOOD).unwrap().0.subtitle, None);
+        let text = GOOD.replace(
+            "date =",
+            "subtitle = \"He spoke of the Vision 2045\"\ndate =",
+        );
+        let (front, _) = split(&text).unwrap();
+        assert_eq!(
+            front.subtitle.as_deref(),
+            Some("He spoke of the Vision 2045")
+        );
+        assert!(render(&front, "1. Body.").contains("subtitle = "));
+    }
+
+    #[test]
     fn bare_toml_dates_are_accepted() {
         let text = GOOD.replace("\"2022-07-01\"", "2022-07-01");
         assert_eq!(split(&text).unwrap().0.date.to_string(), "2022-07-01");

@@ -76,9 +76,34 @@ fn is_menu_item(line: &str) -> bool {
     is_numbered(line) && line.split_whitespace().count() <= 4 && !line.ends_with('.')
 }
 
+/// A breadcrumb: `HOME > Press > Ministry News`.
+fn is_breadcrumb(line: &str) -> bool {
+    line.to_lowercase().starts_with("home") && (line.contains('>') || line.contains('›'))
+}
+
+/// A share, print or screen-size line (`Share`, `Print`, `Font size + -`): one of
+/// the words and no other.
+fn is_page_tool(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    TAIL_WORDS.iter().any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|rest| !rest.chars().any(char::is_alphabetic))
+    })
+}
+
+/// Page furniture that may stand anywhere around the release's header.
+fn is_furniture(line: &str) -> bool {
+    line.is_empty()
+        || has_hangul(line)
+        || BOARD_LINES.contains(&line)
+        || is_breadcrumb(line)
+        || is_page_tool(line)
+}
+
 /// Navigation and board lines before the title.
 fn is_header(line: &str) -> bool {
-    line.is_empty() || has_hangul(line) || BOARD_LINES.contains(&line) || is_menu_item(line)
+    is_furniture(line) || is_menu_item(line)
 }
 
 /// A line that starts with a bullet marker and a space (`- He spoke …`, `※ ARF …`).
@@ -171,7 +196,7 @@ fn read_title_zone(lines: &[&str], mut i: usize, page: &mut Page) -> usize {
             i += value_of(lines, i, value).1;
             continue;
         }
-        let furniture = line.is_empty() || has_hangul(line) || BOARD_LINES.contains(&line);
+        let furniture = is_furniture(line);
         let repeated = titles.iter().any(|t| same_title(t, line));
         if furniture || repeated || is_shortened(line) {
             i += 1;
@@ -233,14 +258,7 @@ fn tail_start(lines: &[&str], start: usize) -> usize {
     let mut end = lines.len();
     while end > start {
         let line = trim(lines[end - 1]);
-        let lower = line.to_lowercase();
-        let tail_word = line.chars().count() <= 40
-            && TAIL_WORDS.iter().any(|w| {
-                lower
-                    .strip_prefix(w)
-                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
-            });
-        if line.is_empty() || has_hangul(line) || tail_word {
+        if line.is_empty() || has_hangul(line) || is_page_tool(line) {
             end -= 1;
         } else {
             break;
@@ -361,6 +379,18 @@ mod tests {
         let page = read("A Title\n\n-He spoke of the Vision-\n1. Text.\n");
         assert_eq!(page.title.as_deref(), Some("A Title"));
         assert_eq!(page.subtitle.as_deref(), Some("He spoke of the Vision"));
+    }
+
+    #[test]
+    fn breadcrumbs_and_tools_around_the_title_are_furniture() {
+        let page = read(
+            "HOME > Press > Ministry News\nMinistry News\nShare\nPrint\n\nA Meeting Held\n\n1. Text.\n",
+        );
+        assert_eq!(page.title.as_deref(), Some("A Meeting Held"));
+        assert_eq!(page.body, "1. Text.");
+        let page = read("Top Diplomats Meet\n\n1. Text.\n\nList\n");
+        assert_eq!(page.title.as_deref(), Some("Top Diplomats Meet"));
+        assert_eq!(page.body, "1. Text.");
     }
 
     #[test]
