@@ -18,12 +18,20 @@ const NAVIGATION_PARAMS: &[&str] = &[
     "company_nm",
 ];
 
-/// Undoes what copying from HTML leaves in a link: `&amp;`, `&nbsp`, spaces.
+/// Undoes what copying from HTML or an address bar leaves in a link: `&amp;`,
+/// `&nbsp`, spaces, no scheme (`www.mofa.go.kr/…`).
 fn unescape(raw: &str) -> String {
-    raw.trim()
+    let text = raw
+        .trim()
         .replace("&amp;", "&")
         .replace("&nbsp;", " ")
-        .replace("&nbsp", " ")
+        .replace("&nbsp", " ");
+    let bare_host = text.starts_with("www.") || text.starts_with("mofa.go.kr");
+    if bare_host {
+        format!("https://{text}")
+    } else {
+        text
+    }
 }
 
 fn is_navigation(key: &str) -> bool {
@@ -89,6 +97,7 @@ mod tests {
             "https://mofa.go.kr/eng/brd/m_5676/view.do?itm_seq_1=0&itm_seq_2=0&multi_itm_seq=0&seq=319603",
             "http://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=319603&srchFr=&amp;srchTo=&amp;page=1&titleNm=",
             " https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=319603 ",
+            "www.mofa.go.kr/eng/brd/m_5676/view.do?seq=319603",
         ] {
             assert_eq!(
                 canonical(raw),

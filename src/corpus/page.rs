@@ -163,8 +163,9 @@ pub fn read(text: &str) -> Page {
     while i < lines.len() && trim(lines[i]).is_empty() {
         i += 1;
     }
-    if let Some(url) = lines.get(i).and_then(|l| trim(l).strip_prefix("URL:")) {
-        page.url = Some(url.trim().to_string());
+    let url = lines.get(i).and_then(|l| labelled(trim(l), "URL"));
+    if let Some(url) = url.filter(|u| !u.is_empty()) {
+        page.url = Some(url.to_string());
         i += 1;
     }
     while i < lines.len() && is_header(trim(lines[i])) {
@@ -354,7 +355,7 @@ mod tests {
     #[test]
     fn no_furniture_and_a_subtitle() {
         let page = read(
-            "URL: https://www.mofa.go.kr/x\n\n- He spoke of the Vision 2045 -\n1. The Deputy Minister attended from June 10 to June 11.\n",
+            "url : https://www.mofa.go.kr/x\n\n- He spoke of the Vision 2045 -\n1. The Deputy Minister attended from June 10 to June 11.\n",
         );
         assert_eq!(page.url.as_deref(), Some("https://www.mofa.go.kr/x"));
         assert_eq!(page.title, None);
