@@ -553,7 +553,25 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
     let mut run = batch::Batch::open(dir).map_err(|e| usage(anyhow::anyhow!(e)))?;
     run.dry_run = args.dry_run;
     run.force = args.force;
+    warn_unused_rows(&sidecar, &pages);
     let command = finishing_command(common, args);
+    let single = pages.len() == 1;
+    let mut results = Vec::new();
+    for page in pages {
+        let outcome = run.import(&page, &page_options(args, &sidecar, &page), &command);
+        if !single {
+            report_page(&page, &outcome, args.dry_run);
+        }
+        results.push((page, outcome));
+    }
+    if let [(page, outcome)] = &results[..] {
+        return single_page(page, outcome, args.dry_run);
+    }
+    print!("{}", batch::table(&results));
+    import_exit(&results)
+}
+
+fn warn_unused_rows(sidecar: &[batch::PageFlags], pages: &[PathBuf]) {
     for row in sidecar
         .iter()
         .filter(|r| !pages.iter().any(|p| r.is_for(p)))
@@ -563,20 +581,6 @@ fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
             row.file
         );
     }
-    let mut results = Vec::new();
-    for page in pages {
-        let opts = page_options(args, &sidecar, &page);
-        let outcome = run.import(&page, &opts, &command);
-        results.push((page, outcome));
-    }
-    if let [(page, outcome)] = &results[..] {
-        return single_page(page, outcome, args.dry_run);
-    }
-    for (page, outcome) in &results {
-        report_page(page, outcome, args.dry_run);
-    }
-    print!("{}", batch::table(&results));
-    import_exit(&results)
 }
 
 /// One page: its line, and its error as the command's one-line error.
