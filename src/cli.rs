@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use attache::corpus::import::{ImportOptions, import_page};
+use attache::corpus::batch;
+use attache::corpus::import::ImportOptions;
 use attache::corpus::{self, Date};
 use attache::search::store;
 use attache::{Answer, Engine, Options, eval, qlog};
@@ -135,8 +136,8 @@ struct EvalArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// Text files copied from the release pages.
-    #[arg(required = true)]
+    /// Text files copied from the release pages, or directories of them (their *.txt).
+    #[arg(required = true, value_name = "DIR_OR_FILES")]
     files: Vec<PathBuf>,
     /// Event date (YYYY-MM-DD), when the page does not state it with its year.
     #[arg(long, value_parser = parse_date)]
@@ -144,7 +145,7 @@ struct ImportArgs {
     /// Last day of a meeting over several days (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     end_date: Option<Date>,
-    /// The release's page on the ministry's site.
+    /// The release's page on the ministry's site (or a `URL: …` first line in the copy).
     #[arg(long)]
     url: Option<String>,
     /// Where the meeting took place ("Seoul, Republic of Korea").
@@ -162,7 +163,14 @@ struct ImportArgs {
     /// The release id (default: date and title words).
     #[arg(long)]
     id: Option<String>,
-    /// Replace an existing corpus file with the same id.
+    /// Per-page flags: a TSV file with a header line (file, url, date, place, title,
+    /// …) or a TOML file of [[page]] tables with the same keys.
+    #[arg(long, value_name = "FILE")]
+    sidecar: Option<PathBuf>,
+    /// Show what would be written, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace the corpus file of the same release (same seq or text) or id.
     #[arg(long)]
     force: bool,
 }
@@ -584,66 +592,156 @@ fn engine_with_extra(common: &Common, extra: &[PathBuf]) -> Result<Engine, Failu
 fn import(common: &Common, args: &ImportArgs) -> Result<(), Failure> {
     let one_release_flags =
         args.date.is_some() || args.url.is_some() || args.title.is_some() || args.id.is_some();
-    if args.files.len() > 1 && one_release_flags {
+    let pages = batch::expand(&args.files);
+    if pages.len() > 1 && one_release_flags {
         return Err(usage(anyhow::anyhow!(
-            "--date, --url, --title and --id describe one release: import the files one at a time"
+            "--date, --url, --title and --id describe one release: give them per page in a --sidecar file"
         )));
     }
-    if !common.corpus_dir().is_dir() {
+    let dir = common.corpus_dir();
+    if !dir.is_dir() {
         return Err(usage(anyhow::anyhow!(
             "corpus directory {} not found",
-            common.corpus_dir().display()
+            dir.display()
         )));
     }
-    let opts = ImportOptions {
-        id: args.id.clone(),
-        title: args.title.clone(),
-        date: args.date,
-        end_date: args.end_date,
-        published: args.published.clone(),
-        place: args.place.clone(),
-        meeting: args.meeting.clone(),
-        url: args.url.clone(),
+    let sidecar = match &args.sidecar {
+        Some(path) => batch::read_sidecar(path).map_err(|e| usage(anyhow::anyhow!(e)))?,
+        None => Vec::new(),
     };
-    for file in &args.files {
-        import_one(common, file, &opts, args.force)?;
+    let mut run = batch::Batch::open(dir).map_err(|e| usage(anyhow::anyhow!(e)))?;
+    run.dry_run = args.dry_run;
+    run.force = args.force;
+    warn_unused_rows(&sidecar, &pages);
+    let command = finishing_command(common, args);
+    let single = pages.len() == 1;
+    let mut results = Vec::new();
+    for page in pages {
+        let outcome = run.import(&page, &page_options(args, &sidecar, &page), &command);
+        if !single {
+            report_page(&page, &outcome, args.dry_run);
+        }
+        results.push((page, outcome));
     }
-    Ok(())
+    if let [(page, outcome)] = &results[..] {
+        return single_page(page, outcome, args.dry_run);
+    }
+    print!("{}", batch::table(&results));
+    import_exit(&results)
 }
 
-fn import_one(
-    common: &Common,
-    file: &Path,
-    opts: &ImportOptions,
-    force: bool,
-) -> Result<(), Failure> {
-    let name = file.display();
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("cannot read {name}"))
-        .map_err(usage)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| usage(anyhow::anyhow!("{name}: not valid UTF-8 text")))?;
-    let imported = import_page(&text, opts).map_err(|e| usage(anyhow::anyhow!("{name}: {e}")))?;
-    let target = common.corpus_dir().join(imported.file_name());
-    if target.exists() && !force {
-        return Err(usage(anyhow::anyhow!(
-            "{} already exists (use --force to replace it)",
-            target.display()
+fn warn_unused_rows(sidecar: &[batch::PageFlags], pages: &[PathBuf]) {
+    for row in sidecar
+        .iter()
+        .filter(|r| !pages.iter().any(|p| r.is_for(p)))
+    {
+        eprintln!(
+            "attache: warning: the sidecar names {}, which is not among the pages",
+            row.file
+        );
+    }
+}
+
+/// One page: its line, and its error as the command's one-line error.
+fn single_page(page: &Path, outcome: &batch::Outcome, dry_run: bool) -> Result<(), Failure> {
+    let name = page.display();
+    match outcome {
+        batch::Outcome::Needs { reason, .. } => Err(usage(anyhow::anyhow!("{name}: {reason}"))),
+        batch::Outcome::Failed(why) => Err(usage(anyhow::anyhow!("{name}: {why}"))),
+        _ => {
+            report_page(page, outcome, dry_run);
+            Ok(())
+        }
+    }
+}
+
+/// The command line flags, overridden by the page's sidecar row.
+fn page_options(args: &ImportArgs, sidecar: &[batch::PageFlags], page: &Path) -> ImportOptions {
+    let row = sidecar
+        .iter()
+        .find(|r| r.is_for(page))
+        .map(|r| r.options.clone())
+        .unwrap_or_default();
+    ImportOptions {
+        id: row.id.or(args.id.clone()),
+        title: row.title.or(args.title.clone()),
+        date: row.date.or(args.date),
+        end_date: row.end_date.or(args.end_date),
+        published: row.published.or(args.published.clone()),
+        place: row.place.or(args.place.clone()),
+        meeting: row.meeting.or(args.meeting.clone()),
+        url: row.url.or(args.url.clone()),
+    }
+}
+
+/// `attache import [--corpus DIR]`, what a keeper types to finish one page.
+fn finishing_command(common: &Common, args: &ImportArgs) -> String {
+    let mut command = "attache".to_string();
+    if let Some(dir) = &common.corpus {
+        command.push_str(&format!(
+            " --corpus {}",
+            batch::quote(&dir.display().to_string())
+        ));
+    }
+    command.push_str(" import");
+    if let Some(url) = &args.url {
+        command.push_str(&format!(" --url {}", batch::quote(url)));
+    }
+    command
+}
+
+/// One line per page as it is done: stdout for what was written, stderr for the rest.
+fn report_page(page: &Path, outcome: &batch::Outcome, dry_run: bool) {
+    let name = page.display();
+    match outcome {
+        batch::Outcome::Imported {
+            file,
+            front,
+            title,
+            date_rule,
+            warnings,
+            replaced,
+        } => {
+            let verb = if dry_run { "would write" } else { "wrote" };
+            let also = replaced
+                .as_ref()
+                .map(|old| format!(", replacing {old}"))
+                .unwrap_or_default();
+            println!(
+                "{verb} {} ← {name}: “{title}”, {date_rule}{also}",
+                file.display()
+            );
+            if dry_run {
+                println!("+++\n{front}+++");
+            }
+            for w in warnings {
+                eprintln!("attache: warning: {name}: {w}");
+            }
+        }
+        batch::Outcome::Duplicate { existing, why } => eprintln!(
+            "attache: {name}: skipped: the corpus already has this release as {existing} ({why}; --force replaces it)"
+        ),
+        batch::Outcome::Needs { reason, .. } => eprintln!("attache: {name}: {reason}"),
+        batch::Outcome::Failed(why) => eprintln!("attache: {name}: {why}"),
+    }
+}
+
+/// 0 when every page is in the corpus (imported or already there), 2 when some need
+/// the keeper's flags, 1 when one failed.
+fn import_exit(results: &[(PathBuf, batch::Outcome)]) -> Result<(), Failure> {
+    let count = |kind: &str| results.iter().filter(|(_, o)| o.kind() == kind).count();
+    let (failed, needs) = (count("failed"), count("needs"));
+    if failed > 0 {
+        return Err(Failure::from(anyhow::anyhow!(
+            "{failed} of {} pages failed",
+            results.len()
         )));
     }
-    let rendered = imported.render();
-    // Check the file loads exactly as the daemon will read it before writing it.
-    corpus::Release::parse(&target, &rendered).map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::write(&target, rendered)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    for w in &imported.warnings {
-        eprintln!("attache: warning: {name}: {w}");
+    if needs > 0 {
+        return Err(usage(anyhow::anyhow!(
+            "{needs} of {} pages need --date, --title or --url (commands above)",
+            results.len()
+        )));
     }
-    println!(
-        "{} ← {name}: “{}”, {}",
-        target.display(),
-        imported.front.title,
-        imported.front.date
-    );
     Ok(())
 }

@@ -797,6 +797,7 @@ impl<'a> Generator<'a> {
         let imported = Imported {
             front: draft.front,
             body,
+            date_rule: String::new(),
             warnings: Vec::new(),
         };
         self.files.push(SynthFile {
@@ -917,6 +918,7 @@ impl<'a> Generator<'a> {
             front: FrontMatter {
                 id: id.clone(),
                 title: edit(&r.title),
+                subtitle: None,
                 date,
                 end_date: r.end_date.map(|d| with_year(d, year)),
                 published: Some(format!("{:04}-{:02}", date.year, date.month)),
@@ -1049,6 +1051,7 @@ impl<'a> Generator<'a> {
             front: FrontMatter {
                 id: id.clone(),
                 title,
+                subtitle: None,
                 date,
                 end_date: None,
                 published: Some(format!("{:04}-{:02}", date.year, date.month)),

@@ -11,6 +11,9 @@ use super::{Date, ErrorKind};
 pub struct FrontMatter {
     pub id: String,
     pub title: String,
+    /// The line(s) under the title on the page, markers off (older files have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     #[serde(with = "date_str")]
     pub date: Date,
     #[serde(
@@ -161,6 +164,21 @@ mod tests {
         assert_eq!(front.date.to_string(), "2022-07-01");
         assert_eq!(front.lang, "en");
         assert_eq!(body.trim(), "1. Body.");
+    }
+
+    #[test]
+    fn a_subtitle_is_read_and_files_without_one_still_load() {
+        assert_eq!(split(GOOD).unwrap().0.subtitle, None);
+        let text = GOOD.replace(
+            "date =",
+            "subtitle = \"He spoke of the Vision 2045\"\ndate =",
+        );
+        let (front, _) = split(&text).unwrap();
+        assert_eq!(
+            front.subtitle.as_deref(),
+            Some("He spoke of the Vision 2045")
+        );
+        assert!(render(&front, "1. Body.").contains("subtitle = "));
     }
 
     #[test]

@@ -2,10 +2,15 @@
 //! the release's text, verbatim, as the body. Loading never stops at a bad file: each
 //! problem is reported with the file's name and the rest of the corpus still loads.
 
+pub mod batch;
 mod date;
 mod front_matter;
 pub mod import;
+pub mod link;
+pub mod page;
 mod paragraphs;
+pub mod same;
+pub mod stated;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,6 +25,8 @@ pub use paragraphs::{Paragraph, is_numbered, split_paragraphs};
 pub struct Release {
     pub id: String,
     pub title: String,
+    /// The line(s) under the title (`- He spoke of … -`), when the page has them.
+    pub subtitle: Option<String>,
     pub date: Date,
     pub end_date: Option<Date>,
     pub published: Option<String>,
@@ -44,6 +51,7 @@ impl Release {
         Ok(Release {
             id: front.id,
             title: front.title,
+            subtitle: front.subtitle,
             date: front.date,
             end_date: front.end_date,
             published: front.published,
@@ -72,6 +80,22 @@ impl Release {
         }
     }
 
+    /// Things a corpus keeper should look at though the release loads (a copy cut
+    /// short).
+    pub fn keeper_warnings(&self) -> Vec<String> {
+        let last = self.paragraphs.last().filter(|p| looks_cut(&p.text));
+        last.map(|p| {
+            format!(
+                "{}: ¶{} looks cut (it ends “…{}”): was the page copied whole?",
+                self.path.display(),
+                p.number,
+                tail(&p.text, 24)
+            )
+        })
+        .into_iter()
+        .collect()
+    }
+
     /// The meeting if the release names one, else its title.
     pub fn label(&self) -> &str {
         if self.meeting.is_empty() {
@@ -80,6 +104,24 @@ impl Release {
             &self.meeting
         }
     }
+}
+
+/// Whether a paragraph stops where no sentence ends: mid-word or mid-sentence, as a
+/// copy cut short does.
+pub fn looks_cut(text: &str) -> bool {
+    let last = text.trim_end().chars().last();
+    last.is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | '(' | '–' | '&'))
+}
+
+/// The last `n` characters of a text, for messages.
+pub fn tail(text: &str, n: usize) -> &str {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    &text[start..]
 }
 
 /// The loaded releases, newest first (ties broken by id, so order is deterministic).

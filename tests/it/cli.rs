@@ -238,7 +238,16 @@ fn import_writes_a_corpus_file_that_answers() {
     let ok = attache(&[&import[..], &["--place", "Jakarta, Indonesia"]].concat());
     assert!(ok.status.success(), "{}", stderr(&ok));
     let again = attache(&import);
-    assert_eq!(again.status.code(), Some(2), "no silent overwrite");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("skipped: the corpus already has this release"),
+        "no silent overwrite: {}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read_dir(&corpus).map(Iterator::count).ok(),
+        Some(1)
+    );
     let a = attache(&[
         "--corpus",
         c,

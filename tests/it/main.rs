@@ -9,6 +9,7 @@ mod corpus_files;
 mod deploy;
 mod dev_set;
 mod fake_telegram;
+mod import;
 mod load;
 mod qlog_daemon;
 mod reload;

@@ -312,3 +312,39 @@ async fn sighup_reloads_the_real_binary_and_a_broken_corpus_keeps_the_old_one() 
         "the failure names the file: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn releases_imported_in_a_batch_reach_the_running_daemon() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus_copy(tmp.path());
+    let dir = corpus.display().to_string();
+    let mut app = start_on(&corpus, &tmp.path().join("data"), &[]).await;
+    let pages = ["m5475_319686.txt", "m5676_321653.txt", "m5676_322057.txt"].map(|p| {
+        root()
+            .join("tests/fixtures/archive")
+            .join(p)
+            .display()
+            .to_string()
+    });
+    let mut args = vec!["--corpus", dir.as_str(), "import"];
+    args.extend(pages.iter().map(String::as_str));
+    let imported = crate::cli::attache(&args);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let line = wait_logged(&["corpus reloaded", &dir, "\"releases\":8"]).await;
+    assert!(line.contains("file change"), "{line}");
+    assert_eq!(releases(&app), 8);
+    let question = "Who did Foreign Minister Chung Eui-yong talk to by phone on April 28, 2021?";
+    let replies = ask_private(&app, 620, question).await;
+    let reply = replies.first().map(|r| text_of(r).to_string());
+    assert!(
+        reply
+            .as_deref()
+            .is_some_and(|r| r.contains("Bui Thanh Son")),
+        "{reply:?}"
+    );
+    app.stop().await.expect("clean stop");
+}
