@@ -359,11 +359,21 @@ impl Engine {
             .collect()
     }
 
-    /// Releases of the meeting series `m` names, whatever their ordinal.
+    /// Releases of the meeting series `m` names, whatever their ordinal: the same kind
+    /// of meeting, and at least half of the other words of its name ("ASEAN-Korea
+    /// Dialogue" is the ASEAN-ROK Dialogue; the "East Asia Summit" is not the
+    /// "Mekong-ROK Summit").
     fn same_series<'a>(&'a self, m: &'a MeetingRef) -> impl Iterator<Item = &'a ReleaseFacts> {
-        let kind = m.words.last();
+        let (kind, others) = match m.words.split_last() {
+            Some((kind, others)) => (Some(kind), others),
+            None => (None, &[][..]),
+        };
         self.facts.iter().filter(move |f| {
-            kind.is_some_and(|k| f.meeting.as_ref().is_some_and(|(_, s)| s.contains(k)))
+            let Some((_, stems)) = f.meeting.as_ref() else {
+                return false;
+            };
+            let shared = others.iter().filter(|w| stems.contains(w)).count();
+            kind.is_some_and(|k| stems.contains(k)) && 2 * shared >= others.len()
         })
     }
 
