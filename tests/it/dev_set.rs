@@ -84,3 +84,36 @@ fn recorded_regressions_stay_fixed() {
     let misses = misses(&outcomes);
     assert!(misses.is_empty(), "{misses:#?}");
 }
+
+/// The archive's questions, asked with its 22 real pages imported beside the shipped
+/// five (every other release is a distractor). A validation set: nothing in the
+/// engine is fitted to it, so this floor guards against losing ground on releases
+/// nobody tuned for.
+#[test]
+fn the_archive_validation_set_stays_above_its_floor() {
+    let (_dir, corpus) = crate::import::shipped_copy();
+    let o = crate::import::import_archive(&corpus);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (engine, errors) = Engine::from_dir(
+        Path::new(&corpus),
+        Some(&root().join("config/synonyms.toml")),
+    )
+    .expect("corpus loads");
+    assert!(errors.is_empty(), "{errors:?}");
+    let shared = root().join("../shared/archive/questions.jsonl");
+    let file = if shared.exists() {
+        shared
+    } else {
+        root().join("tests/data/archive-questions.jsonl")
+    };
+    let (s, outcomes) = eval::run(&engine, &cases(&[file]));
+    let misses = misses(&outcomes);
+    assert!(s.hit_at_1 >= 0.58, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
+    assert!(s.hit_at_3 >= 0.70, "hit@3 {:.3}", s.hit_at_3);
+    assert!(
+        s.false_abstain <= 0.28,
+        "false_abstain {:.3}",
+        s.false_abstain
+    );
+    assert!(s.abstain >= 0.50, "abstain {:.3}", s.abstain);
+}

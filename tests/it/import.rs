@@ -25,7 +25,7 @@ fn out(o: &Output) -> String {
 }
 
 /// A corpus directory holding a copy of the shipped corpus.
-fn shipped_copy() -> (tempfile::TempDir, String) {
+pub(crate) fn shipped_copy() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).expect("mkdir");
@@ -150,7 +150,7 @@ fn check_front(e: &Expected, r: &Release) {
 
 /// Imports the archive into a copy of the shipped corpus, with a sidecar giving
 /// `--date` to the pages that show no year and `--title` to those without title.
-fn import_archive(corpus: &str) -> Output {
+pub(crate) fn import_archive(corpus: &str) -> Output {
     let dir = tempfile::tempdir().expect("tempdir");
     let sidecar = dir.path().join("flags.tsv");
     let mut tsv = "file\tdate\ttitle\n".to_string();
