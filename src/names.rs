@@ -44,8 +44,15 @@ pub fn is_title(word: &str) -> bool {
 /// A person's name in the quote, nearest to the words the question asked about:
 /// "Vu Ho" for "Who acted as leader of the ASEAN SOM …".
 pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
+    people(asked, snippet).into_iter().next()
+}
+
+/// Every person's name in the quote that `person` would accept, nearest to the words
+/// asked about first (ties in the quote's order): "Yeo Seung-bae … co-chaired the
+/// meeting with Vu Ho" holds two.
+pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
     let words: Vec<(usize, &str)> = word_offsets(snippet);
-    let mut best: Option<(usize, String)> = None;
+    let mut found: Vec<(usize, String)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         // A name ends at a comma: "Saleumxay Kommasith, Minister Cho" is two runs.
@@ -98,13 +105,16 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
                     && !not_a_name(w)
                     && !TITLES.contains(w)
         });
-        let titled = has_title_near(&words, i, run.len());
+        // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
+        // title words of its own run is titled, however far the post's first word is.
+        let titled = has_title_near(&words, i, run.len()) || after_title > 0;
         if name.len() >= 2 && clean && titled {
             let distance = distance_to_asked(&words, i, run.len(), asked);
-            if best.as_ref().is_none_or(|(d, _)| distance < *d) {
-                // The name as the quote writes it, commas included.
-                let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
-                best = Some((distance, snippet[start..end].to_string()));
+            // The name as the quote writes it, commas included.
+            let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
+            let name = snippet[start..end].to_string();
+            if !found.iter().any(|(_, n)| *n == name) {
+                found.push((distance, name));
             }
         }
         i += run.len();
@@ -114,8 +124,10 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
     // one where a country stands nearer to them than the name: the country did it
     // ("Korea and Malaysia as next year's chairs of APEC and ASEAN").
     let country = nearest_country(&words, asked);
-    best.filter(|(distance, _)| asked.is_empty() || (*distance < NOT_NEAR && *distance <= country))
-        .map(|(_, name)| name)
+    found
+        .retain(|(distance, _)| asked.is_empty() || (*distance < NOT_NEAR && *distance <= country));
+    found.sort_by_key(|(distance, _)| *distance);
+    found.into_iter().map(|(_, name)| name).collect()
 }
 
 /// How far the nearest country the question does not name stands from the words it
@@ -370,5 +382,16 @@ mod tests {
                 assert!(text.contains(&name), "verbatim: {name}");
             }
         }
+    }
+}
+#[cfg(test)]
+mod joint {
+    #[test]
+    fn a_quote_of_two_co_chairs_names_both_nearest_first() {
+        let s = "Deputy Minister for Political Affairs of the Ministry of Foreign Affairs Yeo Seung-bae co-chaired the meeting with Vu Ho, Acting Leader of ASEAN Senior Officials’ Meeting (SOM) of the Ministry of Foreign Affairs of Viet Nam.";
+        assert_eq!(
+            super::people(&["co", "chaired"], s),
+            ["Yeo Seung-bae", "Vu Ho"]
+        );
     }
 }

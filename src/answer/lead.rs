@@ -25,7 +25,7 @@ pub fn lead(
             (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
         }),
         // "Which ambassadors …" asks for a group, not a name: no person lead then.
-        Kind::Who if q.asks_person() => crate::names::person(&telling_words(q, w), &c.snippet),
+        Kind::Who if q.asks_person() => who(q, &telling_words(q, w), &c.snippet),
         Kind::Who => None,
         Kind::HowMuch => amount(q, w, &c.snippet, a),
         // A yes-no question gets the quotes, not a "yes": the releases rarely say "no".
@@ -34,6 +34,19 @@ pub fn lead(
     match fact {
         Some(fact) => format!("{fact} [{}]", c.rank),
         None => format!("From “{}” ({}):", release.title, release.date.long()),
+    }
+}
+
+/// The person asked for; for a role held jointly ("Who *co*-chaired …?") everyone the
+/// quote names in it, nearest first ("Yeo Seung-bae and Vu Ho"), so the lead states
+/// the whole fact.
+fn who(q: &Question, telling: &[&str], snippet: &str) -> Option<String> {
+    let people = crate::names::people(telling, snippet);
+    let joint = crate::search::lexicon::get().asks_joint_role(&q.text);
+    match people.as_slice() {
+        [first, second, ..] if joint => Some(format!("{first} and {second}")),
+        [first, ..] => Some(first.clone()),
+        [] => None,
     }
 }
 

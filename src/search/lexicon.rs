@@ -16,6 +16,7 @@ pub struct Lexicon {
     stop_words: String,
     frames: Frames,
     yes_no: Vec<String>,
+    joint_roles: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,6 +40,19 @@ pub fn get() -> &'static Lexicon {
 impl Lexicon {
     pub fn stop_words(&self) -> impl Iterator<Item = &str> {
         self.stop_words.split_whitespace()
+    }
+
+    /// Whether the question asks who held a role jointly ("Who co-chaired …?").
+    pub fn asks_joint_role(&self, question: &str) -> bool {
+        let lower = question.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.joint_roles.iter().any(|role| {
+            let role: Vec<&str> = role.split_whitespace().collect();
+            words.windows(role.len()).any(|w| w == role.as_slice())
+        })
     }
 
     /// The kind of fact a question asks for, from its lower-case words.

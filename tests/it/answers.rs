@@ -279,3 +279,12 @@ fn every_decided_answer_keeps_its_signals_and_threshold() {
     assert_eq!(d.signals.frame, 0.0, "{d:?}");
     assert!(not.text.contains("none says what you ask"), "{}", not.text);
 }
+
+#[test]
+fn a_joint_role_is_answered_with_everyone_who_held_it() {
+    let a = engine().answer("Who co-chaired the 26th ASEAN-ROK Dialogue?");
+    assert!(a.lead.starts_with("Yeo Seung-bae and Vu Ho"), "{}", a.lead);
+    // One chair is one name.
+    let a = engine().answer("Who is the foreign minister of Laos?");
+    assert!(!a.lead.contains(" and "), "{}", a.lead);
+}
