@@ -255,7 +255,9 @@ impl Engine {
                 .into_iter()
                 .filter(|s| !question::is_stop(s))
                 .collect();
-            let new = !stems.is_empty() && !c.variants.contains(&stems);
+            // One word each: a phrase's document frequency is a phrase query, which a
+            // large archive pays for on every paraphrased word.
+            let new = stems.len() == 1 && !c.variants.contains(&stems);
             if new && self.index.doc_freq(&stems) > 0 {
                 c.variants.push(stems);
                 c.expansion = Expansion::Thesaurus;
