@@ -29,18 +29,12 @@ pub struct Signals {
     pub focus: f32,
 }
 
-/// The scorer's weights and threshold, in one place.
+/// The scorer: a weight for each signal, a bias, and the threshold above which a
+/// passage answers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tuning {
-    pub coverage: f32,
-    pub text_coverage: f32,
-    pub gap: f32,
-    pub sentence: f32,
-    pub unknown: f32,
-    pub frame: f32,
-    pub focus: f32,
+    pub weights: Signals,
     pub bias: f32,
-    /// A passage whose score is above this answers.
     pub threshold: f32,
 }
 
@@ -53,17 +47,19 @@ pub struct Tuning {
 /// other. A release that never names whom the question names never answers, whatever
 /// the score (`Ranked::lacks_name`).
 pub const TUNING: Tuning = Tuning {
-    coverage: 0.88,
-    text_coverage: 0.49,
-    // The most important word the releases know and the passage lacks.
-    gap: -1.48,
-    sentence: 0.73,
-    // Words no release uses: a paraphrase, or what the question asks and the
-    // releases never say.
-    unknown: -1.99,
-    // The kind of fact asked for is the strongest single sign.
-    frame: 2.31,
-    focus: 0.48,
+    weights: Signals {
+        coverage: 0.88,
+        text_coverage: 0.49,
+        // The most important word the releases know and the passage lacks.
+        gap: -1.48,
+        sentence: 0.73,
+        // Words no release uses: a paraphrase, or what the question asks and the
+        // releases never say.
+        unknown: -1.99,
+        // The kind of fact asked for is the strongest single sign.
+        frame: 2.31,
+        focus: 0.48,
+    },
     bias: -3.57,
     threshold: -0.55,
 };
@@ -157,13 +153,24 @@ impl Signals {
     /// The evidence score: above 0, the passage answers.
     pub fn score(&self, t: &Tuning) -> f32 {
         t.bias
-            + t.coverage * self.coverage
-            + t.text_coverage * self.text_coverage
-            + t.gap * self.gap
-            + t.sentence * self.sentence
-            + t.unknown * self.unknown
-            + t.frame * self.frame
-            + t.focus * self.focus
+            + self
+                .values()
+                .iter()
+                .zip(t.weights.values())
+                .map(|(v, w)| v * w)
+                .sum::<f32>()
+    }
+
+    fn values(&self) -> [f32; 7] {
+        [
+            self.coverage,
+            self.text_coverage,
+            self.gap,
+            self.sentence,
+            self.unknown,
+            self.frame,
+            self.focus,
+        ]
     }
 }
 

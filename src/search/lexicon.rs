@@ -45,10 +45,7 @@ impl Lexicon {
     /// Whether the question asks who held a role jointly ("Who co-chaired …?").
     pub fn asks_joint_role(&self, question: &str) -> bool {
         let lower = question.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = words(&lower);
         self.joint_roles.iter().any(|role| {
             let role: Vec<&str> = role.split_whitespace().collect();
             words.windows(role.len()).any(|w| w == role.as_slice())
@@ -94,17 +91,21 @@ impl Lexicon {
     }
 }
 
+/// The words of a lower-case question, as the cues are matched against them.
+pub fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn kind(q: &str) -> Kind {
         let lower = q.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        get().kind_of(&words)
+        get().kind_of(&words(&lower))
     }
 
     #[test]

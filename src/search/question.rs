@@ -246,11 +246,7 @@ fn normalise_ordinals(text: &str) -> String {
 }
 
 fn kind_of(lower: &str) -> Kind {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    super::lexicon::get().kind_of(&words)
+    super::lexicon::get().kind_of(&super::lexicon::words(lower))
 }
 
 fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
