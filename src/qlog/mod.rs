@@ -61,7 +61,16 @@ CREATE TABLE IF NOT EXISTS state (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS answered (
+    update_id INTEGER PRIMARY KEY,
+    mark      INTEGER NOT NULL,
+    at        INTEGER NOT NULL
+);
 ";
+
+/// Answered update ids are kept this long: Telegram keeps an unconfirmed update
+/// for 24 hours, so none older can be delivered again.
+pub const ANSWERED_KEEP_SECS: i64 = 2 * 86_400;
 
 impl QuestionLog {
     /// Opens (or creates) the log. WAL journaling lets `attache report` read while the
@@ -77,6 +86,10 @@ impl QuestionLog {
             .map_err(wrap)?;
         // WAL needs a writable directory; a read-only one still reads.
         let _ = conn.pragma_update(None, "journal_mode", "WAL");
+        // In WAL mode NORMAL survives a crash of the process (kill -9), which is
+        // what the answered-update record must; only a power cut may lose the
+        // last commits.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
         conn.execute_batch(SCHEMA).map_err(wrap)?;
         Ok(QuestionLog { conn, path: name })
     }
@@ -174,6 +187,42 @@ impl QuestionLog {
                 params![key, value],
             )
             .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Whether update `id` with this `mark` (what identifies it besides the id)
+    /// was answered within `ANSWERED_KEEP_SECS` before `now`.
+    pub fn answered(&self, id: i64, mark: i64, now: i64) -> Result<bool, LogError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM answered WHERE update_id = ?1 AND mark = ?2 AND at >= ?3",
+                params![id, mark, now - ANSWERED_KEEP_SECS],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Records update `id` as answered (an older record of the same id is replaced).
+    pub fn mark_answered(&self, id: i64, mark: i64, now: i64) -> Result<(), LogError> {
+        self.conn
+            .execute(
+                "INSERT INTO answered (update_id, mark, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(update_id) DO UPDATE SET mark = excluded.mark, at = excluded.at",
+                params![id, mark, now],
+            )
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Forgets answered updates too old to be delivered again; returns how many.
+    pub fn prune_answered(&self, now: i64) -> Result<usize, LogError> {
+        self.conn
+            .execute(
+                "DELETE FROM answered WHERE at < ?1",
+                params![now - ANSWERED_KEEP_SECS],
+            )
             .map_err(|s| self.err(s))
     }
 
