@@ -873,26 +873,43 @@ async fn a_webhook_left_set_is_removed_in_polling_mode() {
 
 // ---- operator-facing ------------------------------------------------------------
 
+/// Against the binary, so the metrics are this daemon's alone (the recorder is
+/// process-wide): exact counts, not just names.
 #[tokio::test]
 async fn ops_endpoints_report_health_readiness_and_metrics() {
-    let mut app = spawn_app().await;
-    ask_private(&app, 515, QUESTION).await;
-    let (status, body) = http(app.ops, "GET", "/healthz", &[], "").await;
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ops = format!("127.0.0.1:{}", free_port());
+    let child = binary(&fake, tmp.path(), &[("ATTACHE__OPS__LISTEN", &ops)])
+        .spawn()
+        .expect("spawn");
+    let addr: SocketAddr = ops.parse().expect("addr");
+    let (u1, _) = fake.private_text(515, QUESTION);
+    let (u2, _) = fake.private_text(516, "What is the recipe for kimchi stew?");
+    fake.wait_handled(u1).await;
+    fake.wait_handled(u2).await;
+    let (status, body) = http(addr, "GET", "/healthz", &[], "").await;
     assert_eq!((status, body.trim()), (200, "ok"));
-    let (status, body) = http(app.ops, "GET", "/readyz", &[], "").await;
+    let (status, body) = http(addr, "GET", "/readyz", &[], "").await;
     assert_eq!(status, 200, "{body}");
-    let (status, metrics) = http(app.ops, "GET", "/metrics", &[], "").await;
+    let (status, metrics) = http(addr, "GET", "/metrics", &[], "").await;
     assert_eq!(status, 200);
     for needle in [
-        "attache_questions_total{chat_type=\"private\"}",
-        "attache_answers_total{result=\"answered\"}",
+        "attache_questions_total{chat_type=\"private\"} 2",
+        "attache_answers_total{result=\"answered\"} 1",
+        "attache_answers_total{result=\"abstained\"} 1",
         "attache_answer_latency_seconds_bucket{le=\"0.05\"}",
         "attache_releases_loaded 5",
         "attache_paragraphs_loaded",
     ] {
-        assert!(metrics.contains(needle), "missing {needle} in:\n{metrics}");
+        assert!(
+            metrics.lines().any(|l| l.starts_with(needle)),
+            "missing {needle} in:\n{metrics}"
+        );
     }
-    app.stop().await.expect("clean stop");
+    signal(&child, "-TERM");
+    let (status, stderr) = wait_exit(child, tmp.path()).await;
+    assert_eq!(status.code(), Some(0), "{stderr}");
 }
 
 #[tokio::test]
