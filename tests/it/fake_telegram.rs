@@ -61,6 +61,8 @@ pub enum Fault {
     /// Accepts the call (it is recorded: the message is delivered), then never
     /// answers.
     HangAfterAccept,
+    /// 200 with this body (e.g. updates cut off mid-way, users' words and all).
+    Body(String),
     /// Accepts the call, then closes the connection without an answer.
     DropAfterAccept,
 }
@@ -505,6 +507,7 @@ async fn handle(
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
             Fault::MalformedJson => return (StatusCode::OK, "{\"ok\": tru").into_response(),
+            Fault::Body(body) => return (StatusCode::OK, body).into_response(),
             Fault::DropConnection => {
                 // Unwinding the connection task closes the socket with no answer.
                 std::panic::resume_unwind(Box::new("fake telegram: dropping the connection"));

@@ -843,6 +843,27 @@ async fn a_send_that_hung_before_telegram_took_it_is_given_up_and_logged() {
     assert!(app.logs().contains("outcome is unknown"));
 }
 
+/// teloxide's invalid-JSON error carries the raw body — users' messages and names
+/// — but the log carries only that the answer was not JSON.
+#[tokio::test]
+async fn a_garbled_bot_api_answer_reaches_the_log_without_its_content() {
+    let mut app = spawn_app().await;
+    let marker = "Mrs-Secretive-Kwon";
+    let garbled = format!(
+        "{{\"ok\":true,\"result\":[{{\"update_id\":1,\"message\":{{\"text\":\"{marker} asked\",\"from\":{{\"first_name\":\"{marker}\""
+    );
+    app.fake.fail("getUpdates", Fault::Body(garbled), 2);
+    let replies = ask_private(&app, 531, QUESTION).await;
+    assert_eq!(replies.len(), 1);
+    app.stop().await.expect("clean stop");
+    let logs = app.logs();
+    assert!(
+        logs.contains("not the JSON expected"),
+        "the failure is logged"
+    );
+    assert!(!logs.contains(marker), "user content in the log: {logs}");
+}
+
 #[tokio::test]
 async fn conflict_409_is_explained_and_polling_goes_on() {
     let mut app = spawn_app().await;
