@@ -614,10 +614,51 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
     }
 }
 
-/// Telegram's refusals for sends: limits (429) and bad texts (400).
+/// Telegram's refusals: sending limits (429), bad texts, buttons and answers (400).
 fn refuse(shared: &Shared, method: &str, params: &Value) -> Option<Response> {
-    if method != "sendMessage" && method != "editMessageText" {
-        return None;
+    let bad = |d: &str| {
+        Some(error(
+            StatusCode::BAD_REQUEST,
+            &format!("Bad Request: {d}"),
+            None,
+        ))
+    };
+    match method {
+        "answerCallbackQuery"
+            if params["text"]
+                .as_str()
+                .is_some_and(|t| t.chars().count() > 200) =>
+        {
+            return bad("MESSAGE_TOO_LONG");
+        }
+        "answerInlineQuery" => {
+            let results = params["results"].as_array().cloned().unwrap_or_default();
+            if results.len() > 50
+                || results.iter().any(|r| {
+                    r["id"]
+                        .as_str()
+                        .is_none_or(|id| id.is_empty() || id.len() > 64)
+                })
+            {
+                return bad("RESULT_ID_INVALID");
+            }
+            return None;
+        }
+        "sendMessage" | "editMessageText" => {}
+        _ => return None,
+    }
+    let too_long_data = params["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .any(|b| {
+            b["callback_data"]
+                .as_str()
+                .is_some_and(|d| d.is_empty() || d.len() > 64)
+        });
+    if too_long_data {
+        return bad("BUTTON_DATA_INVALID");
     }
     let text = params["text"].as_str().unwrap_or_default();
     if text.trim().is_empty() {
