@@ -216,6 +216,13 @@ impl QuestionLog {
             .map_err(|s| self.err(s))
     }
 
+    /// How many answered updates are recorded.
+    pub fn answered_count(&self) -> Result<i64, LogError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM answered", [], |r| r.get(0))
+            .map_err(|s| self.err(s))
+    }
+
     /// Forgets answered updates too old to be delivered again; returns how many.
     pub fn prune_answered(&self, now: i64) -> Result<usize, LogError> {
         self.conn
