@@ -4,7 +4,8 @@
 //! `X-Telegram-Bot-Api-Secret-Token`: it is checked (in constant time) from the
 //! headers, before a byte of the body is read, so an unauthenticated client costs
 //! a header's worth of memory and gets 401. The body is then read with a limit
-//! sized to Telegram's updates (`BODY_LIMIT`) and a read timeout. A body that is
+//! sized to Telegram's updates (`BODY_LIMIT`) and a read timeout; headers have
+//! their own timeout, which also closes idle connections (`HEADER_TIMEOUT`). A body that is
 //! not an update is logged without its content and acknowledged (200): answering
 //! 4xx would make Telegram send it again forever.
 //!
@@ -45,6 +46,9 @@ const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 pub const BODY_LIMIT: usize = 256 * 1024;
 /// How long a client may take to send the body.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's headers, and how long an idle
+/// keep-alive connection stays open.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 struct Hook {
@@ -80,28 +84,57 @@ pub(super) async fn run(
         p => p,
     };
     let app = Router::new().route(path, post(receive)).with_state(hook);
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.wait_for(|s| *s).await;
-            })
-            .into_future(),
-    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(accept_loop(listener, app, stop_rx));
     tracing::info!(path, "webhook listening");
     shutdown.as_mut().await;
     let grace = Duration::from_secs(t.shutdown_grace_secs);
     scheduler.stop(grace).await;
     let _ = stop_tx.send(true);
-    match tokio::time::timeout(Duration::from_secs(2), server).await {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(e.into()),
-        Ok(Err(e)) => Err(e.into()),
-        Err(_) => {
-            tracing::warn!("webhook requests still open after the grace period");
-            Ok(())
-        }
+    let _ = server.await;
+    Ok(())
+}
+
+/// Serves HTTP/1.1 connections until `stop`, each with a header-read timeout (also
+/// for an idle keep-alive connection waiting for its next request), which
+/// `axum::serve` cannot set. Open connections are closed once stopped: every
+/// update they carried was answered or handed back (503) by then.
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(BODY_LIMIT.max(64 * 1024));
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            accepted = listener.accept() => accepted,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        connections.spawn(async move {
+            let _ = connection.await;
+        });
     }
+    // A moment for the last answers to be written, then close what is left.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.abort_all();
 }
 
 async fn register(ctx: &Ctx, public: &url::Url, secret: &str) -> anyhow::Result<()> {

@@ -1560,6 +1560,17 @@ async fn webhook_refuses_before_the_body_and_acknowledges_malformed_updates() {
         "POST /telegram/hook HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: 3000000\r\n\r\n"
     );
     assert_eq!(head_only(addr, &head).await, 413, "too large for an update");
+    // A client that never finishes its headers is cut off, not kept forever.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"POST /telegram/hook HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(30), slow.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "a connection with unfinished headers stays open"
+    );
 
     let right = [
         ("Content-Type", "application/json"),
