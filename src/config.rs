@@ -198,6 +198,26 @@ impl Settings {
         if t.chat_backlog == 0 {
             return Err(invalid("telegram.chat_backlog", "must be at least 1"));
         }
+        // Upper bounds keep every derived duration and count far from overflow.
+        let bounds: [(&str, u64, u64); 6] = [
+            ("telegram.max_in_flight", t.max_in_flight as u64, 100_000),
+            ("telegram.chat_backlog", t.chat_backlog as u64, 100_000),
+            (
+                "telegram.poll_timeout_secs",
+                u64::from(t.poll_timeout_secs),
+                3_600,
+            ),
+            (
+                "telegram.request_timeout_secs",
+                t.request_timeout_secs,
+                3_600,
+            ),
+            ("telegram.shutdown_grace_secs", t.shutdown_grace_secs, 3_600),
+            ("telegram.backoff_ms", t.backoff_ms, 3_600_000),
+        ];
+        if let Some((key, _, max)) = bounds.iter().find(|(_, value, max)| value > max) {
+            return Err(invalid(key, &format!("must be at most {max}")));
+        }
         if t.max_question_chars == 0 {
             return Err(invalid("telegram.max_question_chars", "must be at least 1"));
         }
@@ -724,6 +744,20 @@ mod tests {
             msg.contains("telegram.public_url") && msg.contains("https"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn huge_numbers_are_refused_not_overflowed() {
+        for key in [
+            "ATTACHE__TELEGRAM__REQUEST_TIMEOUT_SECS",
+            "ATTACHE__TELEGRAM__MAX_IN_FLIGHT",
+            "ATTACHE__TELEGRAM__POLL_TIMEOUT_SECS",
+        ] {
+            let msg = Settings::load(&env(&[(key, "4294967295")]))
+                .expect_err(key)
+                .to_string();
+            assert!(msg.contains("at most") && msg.contains(key), "{msg}");
+        }
     }
 
     #[test]
