@@ -78,6 +78,9 @@ pub struct TelegramSettings {
     pub max_in_flight: usize,
     /// Updates a chat may have waiting; beyond, it is asked to go one at a time.
     pub chat_backlog: usize,
+    /// Polling: keep received updates in `attache.db` and confirm them at once,
+    /// instead of confirming each only once it is answered.
+    pub keep_updates: bool,
     pub shutdown_grace_secs: u64,
     pub typing_after_ms: u64,
     pub max_question_chars: usize,
@@ -387,6 +390,7 @@ fn known_keys() -> Vec<String> {
                 "backoff_ms",
                 "max_in_flight",
                 "chat_backlog",
+                "keep_updates",
                 "shutdown_grace_secs",
                 "typing_after_ms",
                 "max_question_chars",

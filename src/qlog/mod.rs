@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS state (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    body      TEXT NOT NULL,
+    at        INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS answered (
     update_id INTEGER PRIMARY KEY,
     mark      INTEGER NOT NULL,
@@ -214,6 +219,48 @@ impl QuestionLog {
             )
             .map(|_| ())
             .map_err(|s| self.err(s))
+    }
+
+    /// Keeps received updates (id, JSON) until they are handled, in one transaction.
+    /// Written with `synchronous = FULL`: once this returns, the updates survive a
+    /// power cut too (they are confirmed to Telegram next).
+    pub fn inbox_put(&self, updates: &[(i64, String)], now: i64) -> Result<(), LogError> {
+        let _ = self.conn.pragma_update(None, "synchronous", "FULL");
+        let result = self.inbox_put_now(updates, now);
+        let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        result
+    }
+
+    fn inbox_put_now(&self, updates: &[(i64, String)], now: i64) -> Result<(), LogError> {
+        let tx = self.conn.unchecked_transaction().map_err(|s| self.err(s))?;
+        for (id, body) in updates {
+            tx.execute(
+                "INSERT OR REPLACE INTO inbox (update_id, body, at) VALUES (?1, ?2, ?3)",
+                params![id, body, now],
+            )
+            .map_err(|s| self.err(s))?;
+        }
+        tx.commit().map_err(|s| self.err(s))
+    }
+
+    /// Forgets a handled update.
+    pub fn inbox_done(&self, id: i64) -> Result<(), LogError> {
+        self.conn
+            .execute("DELETE FROM inbox WHERE update_id = ?1", params![id])
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// The updates received and not yet handled, oldest first.
+    pub fn inbox(&self) -> Result<Vec<(i64, String)>, LogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT update_id, body FROM inbox ORDER BY at, update_id")
+            .map_err(|s| self.err(s))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|s| self.err(s))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|s| self.err(s))
     }
 
     /// How many answered updates are recorded.

@@ -39,6 +39,9 @@ enum Job {
     SetState(String, i64, SyncSender<Result<(), String>>),
     Answered(i64, i64, SyncSender<Result<bool, String>>),
     MarkAnswered(i64, i64, SyncSender<Result<(), String>>),
+    InboxPut(Vec<(i64, String)>, SyncSender<Result<(), String>>),
+    InboxDone(i64),
+    InboxLoad(SyncSender<Result<Vec<(i64, String)>, String>>),
     Stop,
 }
 
@@ -189,6 +192,25 @@ impl Journal {
         }
     }
 
+    /// Keeps received updates until handled, and waits until they are written
+    /// (blocking). An error means they were not kept: do not confirm them.
+    pub fn inbox_put(&self, updates: Vec<(i64, String)>) -> Result<(), String> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.ask(Job::InboxPut(updates, reply), &answer)?
+    }
+
+    /// Forgets a handled update (without waiting: a row left by a crash is only
+    /// looked at again, and skipped as answered).
+    pub fn inbox_done(&self, id: u32) {
+        self.enqueue(Job::InboxDone(i64::from(id)));
+    }
+
+    /// The updates received and not yet handled (blocking).
+    pub fn inbox(&self) -> Result<Vec<(i64, String)>, String> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.ask(Job::InboxLoad(reply), &answer)?
+    }
+
     fn ask<T>(&self, job: Job, answer: &Receiver<T>) -> Result<T, String> {
         let tx = self.tx.as_ref().ok_or("the question log is not open")?;
         let deadline = Instant::now() + STATE_WAIT;
@@ -321,6 +343,19 @@ fn run(log: &QuestionLog, job: Job, trouble: &mut Trouble) {
                 failed("answered");
             }
             let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        Job::InboxPut(updates, reply) => {
+            let result = log.inbox_put(&updates, now());
+            if result.is_err() {
+                failed("inbox");
+            }
+            let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        Job::InboxDone(id) => {
+            trouble.check("inbox", log.inbox_done(id));
+        }
+        Job::InboxLoad(reply) => {
+            let _ = reply.send(log.inbox().map_err(|e| e.to_string()));
         }
         Job::Stop => {}
     }

@@ -75,6 +75,7 @@ pub(super) async fn run(
         committed,
         finished: Notify::new(),
     });
+    resume(&shared.ctx, &scheduler).await;
     tracing::info!(offset = start, "polling for updates");
     let result = poll_loop(&shared, &scheduler, shutdown.as_mut()).await;
     scheduler.stop(grace).await;
@@ -165,27 +166,40 @@ async fn poll_loop(
             shared.committed.send_replace(first);
         }
         let received = updates.len();
-        let mut fresh = 0;
-        for update in updates {
-            if !lock(&shared.ledger).begin(update.id.0) {
-                continue;
+        let fresh: Vec<Update> = updates
+            .into_iter()
+            .filter(|u| lock(&shared.ledger).begin(u.id.0))
+            .collect();
+        let count = fresh.len();
+        if park(&shared.ctx, &fresh).await {
+            // Kept in attache.db: confirmed with the next poll, handled from there.
+            for update in fresh {
+                let id = update.id.0;
+                if let Some(offset) = lock(&shared.ledger).finish(id) {
+                    shared.committed.send_replace(offset);
+                }
+                let journal = shared.ctx.journal.clone();
+                scheduler.submit(update, unpark(journal, id));
             }
-            fresh += 1;
-            let id = update.id.0;
-            let me = shared.clone();
-            scheduler.submit(
-                update,
-                Box::new(move |handled| {
-                    if handled {
-                        let moved = lock(&me.ledger).finish(id);
-                        if let Some(offset) = moved {
-                            me.committed.send_replace(offset);
+        } else {
+            for update in fresh {
+                let id = update.id.0;
+                let me = shared.clone();
+                scheduler.submit(
+                    update,
+                    Box::new(move |handled| {
+                        if handled {
+                            let moved = lock(&me.ledger).finish(id);
+                            if let Some(offset) = moved {
+                                me.committed.send_replace(offset);
+                            }
                         }
-                    }
-                    me.finished.notify_one();
-                }),
-            );
+                        me.finished.notify_one();
+                    }),
+                );
+            }
         }
+        let fresh = count;
         if received > 0 && fresh == 0 {
             // Only updates still queued or in flight came back: wait for one to
             // finish instead of asking again at once.
@@ -193,6 +207,84 @@ async fn poll_loop(
                 () = shutdown.as_mut() => return Ok(()),
                 () = shared.finished.notified() => {}
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+}
+
+/// Keeps received updates in `attache.db` (the inbox) so they can be confirmed to
+/// Telegram before they are answered: the offset then never waits behind a long
+/// backlog, and Telegram's window of 100 updates never hides a chat's question.
+/// False (answer first, confirm after) when the database cannot keep them.
+async fn park(ctx: &Ctx, updates: &[Update]) -> bool {
+    if updates.is_empty() || !ctx.settings.telegram.keep_updates || !ctx.journal.is_open() {
+        return false;
+    }
+    let rows: Option<Vec<(i64, String)>> = updates
+        .iter()
+        .map(|u| {
+            serde_json::to_string(u)
+                .ok()
+                .map(|json| (i64::from(u.id.0), json))
+        })
+        .collect();
+    let Some(rows) = rows else {
+        return false;
+    };
+    let journal = ctx.journal.clone();
+    match tokio::task::spawn_blocking(move || journal.inbox_put(rows)).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot keep received updates; confirming them only once answered");
+            false
+        }
+        Err(_) => false,
+    }
+}
+
+/// Forgets an inbox row once its update was handled (kept when the daemon stopped
+/// first: it is handled after the restart).
+fn unpark(journal: Arc<super::journal::Journal>, id: u32) -> super::scheduler::Done {
+    Box::new(move |handled| {
+        if handled {
+            journal.inbox_done(id);
+        }
+    })
+}
+
+/// Hands the updates left in the inbox by the last run (stopped or killed before
+/// answering them) to the scheduler, oldest first.
+async fn resume(ctx: &Ctx, scheduler: &Arc<Scheduler>) {
+    let journal = ctx.journal.clone();
+    if !journal.is_open() {
+        return;
+    }
+    let rows = match tokio::task::spawn_blocking(move || journal.inbox()).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot read the updates kept from the last run");
+            return;
+        }
+        Err(_) => return,
+    };
+    if !rows.is_empty() {
+        tracing::info!(
+            updates = rows.len(),
+            "answering the updates kept from the last run"
+        );
+    }
+    for (id, json) in rows {
+        let id = u32::try_from(id).unwrap_or_default();
+        match serde_json::from_str::<Update>(&json) {
+            Ok(update) => scheduler.submit(update, unpark(ctx.journal.clone(), id)),
+            Err(e) => {
+                tracing::warn!(
+                    update = id,
+                    line = e.line(),
+                    column = e.column(),
+                    "a kept update no longer reads; dropped"
+                );
+                ctx.journal.inbox_done(id);
             }
         }
     }

@@ -1326,6 +1326,26 @@ async fn one_chat_flooding_never_holds_another_chats_answer() {
     app.stop().await.expect("clean stop");
 }
 
+/// Telegram hands out at most 100 updates past the offset: with
+/// `telegram.keep_updates`, a backlog longer than that does not hide another
+/// chat's question (received updates are kept in attache.db and confirmed before
+/// they are answered).
+#[tokio::test]
+async fn a_backlog_beyond_telegrams_window_never_hides_another_chat() {
+    let mut app = spawn_app_with(&[("ATTACHE__TELEGRAM__KEEP_UPDATES", "true")]).await;
+    app.fake.wait_for("setMyCommands", 1).await;
+    for _ in 0..150 {
+        app.fake.private_text(605, "/about");
+    }
+    let (_, other) = app.fake.private_text(606, QUESTION);
+    let fake = &app.fake;
+    assert!(
+        eventually(2, || !fake.replies_to(&other).is_empty()).await,
+        "the question behind 150 others got no answer within 2 s"
+    );
+    app.stop().await.expect("clean stop");
+}
+
 /// A chat's backlog is bounded: beyond `chat_backlog` it is asked, once, to go
 /// one at a time, and the others chats are not held.
 #[tokio::test]
@@ -1722,5 +1742,61 @@ async fn kill_9_under_load_loses_nothing_and_doubles_at_most_what_was_in_flight(
         doubles <= chats as usize,
         "{doubles} doubles: more than one per chat in flight"
     );
+    assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+/// `telegram.keep_updates`: updates confirmed before they are answered survive
+/// `kill -9` in attache.db and are answered after the restart; doubles stay within
+/// the replies accepted but not yet recorded as answered.
+#[tokio::test]
+async fn kept_updates_survive_kill_9_and_are_answered_after_restart() {
+    let fake = FakeTelegram::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let keep = [("ATTACHE__TELEGRAM__KEEP_UPDATES", "true")];
+    let mut child = binary(&fake, tmp.path(), &keep).spawn().expect("spawn");
+    fake.wait_for("setMyCommands", 1).await;
+    let mut asked = Vec::new();
+    for _ in 0..6 {
+        for chat in 0..5 {
+            asked.push(fake.private_text(750 + chat, "/about").1);
+        }
+    }
+    assert!(
+        eventually(60, || fake.count("sendMessage") >= 8).await,
+        "answers under way"
+    );
+    child.kill().expect("kill -9");
+    let _ = wait_exit(child, tmp.path()).await;
+    let before = fake.count("sendMessage");
+    let db = tmp.path().join(attache::telegram::journal::FILE_NAME);
+    let recorded = attache::qlog::QuestionLog::open(&db)
+        .and_then(|log| log.answered_count())
+        .expect("the answered record reads");
+    assert!(
+        fake.confirmed() > asked.len() as u32 + 999,
+        "all updates were confirmed before they were answered"
+    );
+    let restarted = binary(&fake, tmp.path(), &keep).spawn().expect("respawn");
+    let answered = eventually(60, || asked.iter().all(|q| !fake.replies_to(q).is_empty())).await;
+    signal(&restarted, "-TERM");
+    let (status, stderr) = wait_exit(restarted, tmp.path()).await;
+    let lost = asked
+        .iter()
+        .filter(|q| fake.replies_to(q).is_empty())
+        .count();
+    let doubles: usize = asked
+        .iter()
+        .map(|q| fake.replies_to(q).len().saturating_sub(1))
+        .sum();
+    println!(
+        "kept updates, kill -9: {before} replies before, {recorded} recorded, lost {lost}, doubled {doubles}"
+    );
+    assert!(answered && lost == 0, "{lost} lost; {stderr}");
+    let unrecorded = before.saturating_sub(usize::try_from(recorded).unwrap_or(0));
+    assert!(
+        doubles <= unrecorded,
+        "{doubles} doubles > {unrecorded} unrecorded"
+    );
+    assert!(stderr.contains("kept from the last run"), "{stderr}");
     assert_eq!(status.code(), Some(0), "{stderr}");
 }
