@@ -209,7 +209,7 @@ pub fn main() -> ExitCode {
         return ExitCode::from(f.code);
     }
     match &cli.command {
-        Command::Serve(a) => return attache::telegram::run_serve(a.config.as_deref()),
+        Command::Serve(a) => return attache::daemon::run_serve(a.config.as_deref()),
         Command::Config(a) => return attache::config::run_config(a.config.as_deref()),
         Command::Check(a) => return attache::ops::check::run_check(a.config.as_deref()),
         Command::Healthcheck(a) => {

@@ -76,6 +76,11 @@ pub struct TelegramSettings {
     pub max_retries: u32,
     pub backoff_ms: u64,
     pub max_in_flight: usize,
+    /// Updates a chat may have waiting; beyond, it is asked to go one at a time.
+    pub chat_backlog: usize,
+    /// Polling: keep received updates in `attache.db` and confirm them at once,
+    /// instead of confirming each only once it is answered.
+    pub keep_updates: bool,
     pub shutdown_grace_secs: u64,
     pub typing_after_ms: u64,
     pub max_question_chars: usize,
@@ -186,12 +191,35 @@ impl Settings {
             origin: layers.origin(key),
             message: message.to_string(),
         };
-        if url::Url::parse(&self.telegram.api_url).is_err() {
-            return Err(invalid("telegram.api_url", "not a URL"));
+        if let Err(e) = api_url(&self.telegram.api_url) {
+            return Err(invalid("telegram.api_url", &e));
         }
         let t = &self.telegram;
         if t.max_in_flight == 0 {
             return Err(invalid("telegram.max_in_flight", "must be at least 1"));
+        }
+        if t.chat_backlog == 0 {
+            return Err(invalid("telegram.chat_backlog", "must be at least 1"));
+        }
+        // Upper bounds keep every derived duration and count far from overflow.
+        let bounds: [(&str, u64, u64); 6] = [
+            ("telegram.max_in_flight", t.max_in_flight as u64, 100_000),
+            ("telegram.chat_backlog", t.chat_backlog as u64, 100_000),
+            (
+                "telegram.poll_timeout_secs",
+                u64::from(t.poll_timeout_secs),
+                3_600,
+            ),
+            (
+                "telegram.request_timeout_secs",
+                t.request_timeout_secs,
+                3_600,
+            ),
+            ("telegram.shutdown_grace_secs", t.shutdown_grace_secs, 3_600),
+            ("telegram.backoff_ms", t.backoff_ms, 3_600_000),
+        ];
+        if let Some((key, _, max)) = bounds.iter().find(|(_, value, max)| value > max) {
+            return Err(invalid(key, &format!("must be at most {max}")));
         }
         if t.max_question_chars == 0 {
             return Err(invalid("telegram.max_question_chars", "must be at least 1"));
@@ -213,11 +241,8 @@ impl Settings {
                     "webhook mode needs a fixed port for the reverse proxy to forward to",
                 ));
             }
-            if url::Url::parse(&t.public_url).is_err() {
-                return Err(invalid(
-                    "telegram.public_url",
-                    "webhook mode needs the public https URL Telegram posts to",
-                ));
+            if let Err(e) = public_url(&t.public_url) {
+                return Err(invalid("telegram.public_url", &e));
             }
             let secret = t.secret_token.as_ref().map(|s| s.expose_secret());
             if !secret.is_some_and(valid_secret_token) {
@@ -256,6 +281,44 @@ impl Settings {
     pub fn redacted_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print settings: {e}\n"))
     }
+}
+
+/// `telegram.api_url`: an http(s) URL with a host and nothing after the path
+/// (teloxide appends `/bot<token>/<method>`; anything else would panic there).
+pub fn api_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "must be an http:// or https:// URL, not `{}:`",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) || url.cannot_be_a_base() {
+        return Err("must name a host, e.g. https://api.telegram.org".to_string());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment".to_string());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry credentials".to_string());
+    }
+    Ok(url)
+}
+
+/// `telegram.public_url`: the https URL Telegram posts updates to.
+pub fn public_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text)
+        .map_err(|_| "webhook mode needs the public https URL Telegram posts to".to_string())?;
+    if url.scheme() != "https" {
+        return Err("Telegram posts only to https:// URLs".to_string());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host".to_string());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment (its path is the route)".to_string());
+    }
+    Ok(url)
 }
 
 fn valid_secret_token(s: &str) -> bool {
@@ -326,6 +389,8 @@ fn known_keys() -> Vec<String> {
                 "max_retries",
                 "backoff_ms",
                 "max_in_flight",
+                "chat_backlog",
+                "keep_updates",
                 "shutdown_grace_secs",
                 "typing_after_ms",
                 "max_question_chars",
@@ -646,6 +711,63 @@ mod tests {
                 && msg.contains("ATTACHE__TELEGRAM__WEBHOOK_LISTEN"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn every_url_setting_is_checked_before_it_can_panic() {
+        for bad in [
+            "foo:bar",
+            "mailto:x@example.org",
+            "https://",
+            "http://x/?a=1",
+            "not a url",
+        ] {
+            let msg = Settings::load(&env(&[("ATTACHE__TELEGRAM__API_URL", bad)]))
+                .expect_err(bad)
+                .to_string();
+            assert!(
+                msg.contains("telegram.api_url") && msg.contains("ATTACHE__TELEGRAM__API_URL"),
+                "{bad}: {msg}"
+            );
+        }
+        for good in [
+            "https://api.telegram.org",
+            "http://127.0.0.1:8081",
+            "http://[::1]:1/x/",
+        ] {
+            assert!(api_url(good).is_ok(), "{good}");
+        }
+        let msg = Settings::load(&env(&[
+            ("ATTACHE__TELEGRAM__MODE", "webhook"),
+            ("ATTACHE__TELEGRAM__PUBLIC_URL", "http://bot.example.org/tg"),
+            ("ATTACHE__TELEGRAM__SECRET_TOKEN", "abc"),
+        ]))
+        .expect_err("http public_url")
+        .to_string();
+        assert!(
+            msg.contains("telegram.public_url") && msg.contains("https"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn huge_numbers_are_refused_not_overflowed() {
+        for key in [
+            "ATTACHE__TELEGRAM__REQUEST_TIMEOUT_SECS",
+            "ATTACHE__TELEGRAM__MAX_IN_FLIGHT",
+            "ATTACHE__TELEGRAM__POLL_TIMEOUT_SECS",
+        ] {
+            let msg = Settings::load(&env(&[(key, "4294967295")]))
+                .expect_err(key)
+                .to_string();
+            assert!(msg.contains("at most") && msg.contains(key), "{msg}");
+        }
+    }
+
+    #[test]
+    fn the_webhook_listens_on_loopback_by_default() {
+        let s = Settings::load(&Sources::default()).expect("defaults load");
+        assert!(s.telegram.webhook_listen.ip().is_loopback());
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub use engine::{DEFAULT_TOP, Engine, Error, Loaded, Options};
 
 // Front ends: settings, logging, the Telegram daemon and its ops listener.
 pub mod config;
+pub mod daemon;
 pub mod ops;
+pub mod service;
 pub mod telegram;
 pub mod telemetry;

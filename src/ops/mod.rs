@@ -23,11 +23,11 @@ use axum::routing::{get, post};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
+use subtle::ConstantTimeEq as _;
 use tokio::net::TcpListener;
 
 use crate::corpus::Corpus;
-use crate::telegram::SharedEngine;
-use crate::telegram::api::Health;
+use crate::service::{Health, SharedEngine};
 
 /// Latency buckets (seconds): answers are sub-millisecond in the core, tens of
 /// milliseconds with Telegram in the loop, seconds when Telegram is slow.
@@ -193,7 +193,7 @@ fn allowed(state: &OpsState, peer: SocketAddr, headers: &HeaderMap) -> Result<()
                 .and_then(|v| v.split_once(' '))
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                 .map_or("", |(_, t)| t.trim());
-            if same(given.as_bytes(), token.expose_secret().as_bytes()) {
+            if bool::from(given.as_bytes().ct_eq(token.expose_secret().as_bytes())) {
                 Ok(())
             } else {
                 metrics::counter!("attache_admin_rejected_total").increment(1);
@@ -216,17 +216,12 @@ fn allowed(state: &OpsState, peer: SocketAddr, headers: &HeaderMap) -> Result<()
     }
 }
 
-/// Constant-time comparison, so the token cannot be guessed byte by byte.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn state(token: Option<&str>) -> OpsState {
-        let engine = crate::telegram::shared(Arc::new(
+        let engine = crate::service::shared(Arc::new(
             crate::Engine::new(crate::Corpus::new(Vec::new()), None).expect("empty engine"),
         ));
         let mut state = OpsState::new(engine, Arc::new(Health::default()));

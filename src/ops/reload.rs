@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::config::Settings;
 use crate::engine::Error as EngineError;
-use crate::telegram::SharedEngine;
+use crate::service::SharedEngine;
 use crate::{Engine, Options, corpus};
 
 /// Quiet time after the last change in the corpus directory before a reload: an

@@ -61,7 +61,21 @@ CREATE TABLE IF NOT EXISTS state (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    body      TEXT NOT NULL,
+    at        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answered (
+    update_id INTEGER PRIMARY KEY,
+    mark      INTEGER NOT NULL,
+    at        INTEGER NOT NULL
+);
 ";
+
+/// Answered update ids are kept this long: Telegram keeps an unconfirmed update
+/// for 24 hours, so none older can be delivered again.
+pub const ANSWERED_KEEP_SECS: i64 = 2 * 86_400;
 
 impl QuestionLog {
     /// Opens (or creates) the log. WAL journaling lets `attache report` read while the
@@ -77,6 +91,10 @@ impl QuestionLog {
             .map_err(wrap)?;
         // WAL needs a writable directory; a read-only one still reads.
         let _ = conn.pragma_update(None, "journal_mode", "WAL");
+        // In WAL mode NORMAL survives a crash of the process (kill -9), which is
+        // what the answered-update record must; only a power cut may lose the
+        // last commits.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
         conn.execute_batch(SCHEMA).map_err(wrap)?;
         Ok(QuestionLog { conn, path: name })
     }
@@ -174,6 +192,91 @@ impl QuestionLog {
                 params![key, value],
             )
             .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Whether update `id` with this `mark` (what identifies it besides the id)
+    /// was answered within `ANSWERED_KEEP_SECS` before `now`.
+    pub fn answered(&self, id: i64, mark: i64, now: i64) -> Result<bool, LogError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM answered WHERE update_id = ?1 AND mark = ?2 AND at >= ?3",
+                params![id, mark, now - ANSWERED_KEEP_SECS],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Records update `id` as answered (an older record of the same id is replaced).
+    pub fn mark_answered(&self, id: i64, mark: i64, now: i64) -> Result<(), LogError> {
+        self.conn
+            .execute(
+                "INSERT INTO answered (update_id, mark, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(update_id) DO UPDATE SET mark = excluded.mark, at = excluded.at",
+                params![id, mark, now],
+            )
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// Keeps received updates (id, JSON) until they are handled, in one transaction.
+    /// Written with `synchronous = FULL`: once this returns, the updates survive a
+    /// power cut too (they are confirmed to Telegram next).
+    pub fn inbox_put(&self, updates: &[(i64, String)], now: i64) -> Result<(), LogError> {
+        let _ = self.conn.pragma_update(None, "synchronous", "FULL");
+        let result = self.inbox_put_now(updates, now);
+        let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        result
+    }
+
+    fn inbox_put_now(&self, updates: &[(i64, String)], now: i64) -> Result<(), LogError> {
+        let tx = self.conn.unchecked_transaction().map_err(|s| self.err(s))?;
+        for (id, body) in updates {
+            tx.execute(
+                "INSERT OR REPLACE INTO inbox (update_id, body, at) VALUES (?1, ?2, ?3)",
+                params![id, body, now],
+            )
+            .map_err(|s| self.err(s))?;
+        }
+        tx.commit().map_err(|s| self.err(s))
+    }
+
+    /// Forgets a handled update.
+    pub fn inbox_done(&self, id: i64) -> Result<(), LogError> {
+        self.conn
+            .execute("DELETE FROM inbox WHERE update_id = ?1", params![id])
+            .map(|_| ())
+            .map_err(|s| self.err(s))
+    }
+
+    /// The updates received and not yet handled, oldest first.
+    pub fn inbox(&self) -> Result<Vec<(i64, String)>, LogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT update_id, body FROM inbox ORDER BY at, update_id")
+            .map_err(|s| self.err(s))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|s| self.err(s))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|s| self.err(s))
+    }
+
+    /// How many answered updates are recorded.
+    pub fn answered_count(&self) -> Result<i64, LogError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM answered", [], |r| r.get(0))
+            .map_err(|s| self.err(s))
+    }
+
+    /// Forgets answered updates too old to be delivered again; returns how many.
+    pub fn prune_answered(&self, now: i64) -> Result<usize, LogError> {
+        self.conn
+            .execute(
+                "DELETE FROM answered WHERE at < ?1",
+                params![now - ANSWERED_KEEP_SECS],
+            )
             .map_err(|s| self.err(s))
     }
 

@@ -17,7 +17,7 @@ use teloxide::types::{
     MaybeInaccessibleMessage, MessageId, ParseMode, ReplyParameters, UpdateKind,
 };
 
-use super::api::{call, error_kind};
+use super::api::{Retry, call, describe, error_kind, outcome_unknown};
 use super::callback::{Action, question_hash};
 use super::format::{self, MESSAGE_LIMIT};
 use super::journal::now;
@@ -40,7 +40,21 @@ pub async fn handle_update(ctx: Arc<Ctx>, update: Update) {
         _ => Ok(()),
     };
     if let Err(e) = result {
-        tracing::warn!(update = update.id.0, kind = error_kind(&e), error = %e, "could not reply");
+        if outcome_unknown(&e) {
+            metrics::counter!("attache_replies_unknown_total").increment(1);
+            tracing::warn!(update = update.id.0, kind = error_kind(&e), error = %describe(&e), "a reply's outcome is unknown (Telegram may have delivered it); not sending it again");
+        } else {
+            tracing::warn!(update = update.id.0, kind = error_kind(&e), error = %describe(&e), "could not reply");
+        }
+    }
+}
+
+/// Tells a chat whose backlog overflowed to ask one question at a time.
+pub async fn one_at_a_time(ctx: &Ctx, chat: ChatId, message: MessageId) {
+    let text = "I am still answering your earlier questions. Please ask one at a time; \
+                I skipped the ones that did not fit, so send them again once I have replied.";
+    if let Err(e) = send(ctx, chat, text.to_string(), Some(message), None).await {
+        tracing::warn!(kind = error_kind(&e), error = %describe(&e), "could not send the backlog note");
     }
 }
 
@@ -518,6 +532,7 @@ async fn deliver(
         && let Some(previous) = ctx.memory.get(chat, msg.id)
     {
         let text = parts.concat();
+        ctx.api.pace(chat.0).await;
         let edit = call!(ctx.api, "editMessageText", |b| {
             let mut r = b
                 .edit_message_text(chat, previous, text.clone())
@@ -605,7 +620,9 @@ async fn send(
     reply_to: Option<MessageId>,
     markup: Option<InlineKeyboardMarkup>,
 ) -> Result<Message, RequestError> {
-    call!(ctx.api, "sendMessage", |b| {
+    ctx.api.pace(chat.0).await;
+    // Never sent twice on an unknown outcome: Telegram may have delivered it.
+    call!(ctx.api, "sendMessage", Retry::Never, |b| {
         let mut r = b
             .send_message(chat, text.clone())
             .parse_mode(ParseMode::Html)

@@ -37,6 +37,11 @@ enum Job {
     Feedback { id: i64, question: u32, up: bool },
     GetState(String, SyncSender<Result<Option<i64>, String>>),
     SetState(String, i64, SyncSender<Result<(), String>>),
+    Answered(i64, i64, SyncSender<Result<bool, String>>),
+    MarkAnswered(i64, i64, SyncSender<Result<(), String>>),
+    InboxPut(Vec<(i64, String)>, SyncSender<Result<(), String>>),
+    InboxDone(i64),
+    InboxLoad(SyncSender<Result<Vec<(i64, String)>, String>>),
     Stop,
 }
 
@@ -157,6 +162,55 @@ impl Journal {
         self.ask(Job::SetState(key.to_string(), value, reply), &answer)?
     }
 
+    /// Whether update `id` (with `mark`) was answered lately (blocking). Without a
+    /// database: false — the update is answered (at least once beats never).
+    pub fn answered(&self, id: u32, mark: i64) -> bool {
+        if !self.is_open() {
+            return false;
+        }
+        let (reply, answer) = mpsc::sync_channel(1);
+        match self.ask(Job::Answered(i64::from(id), mark, reply), &answer) {
+            Ok(Ok(seen)) => seen,
+            Ok(Err(e)) | Err(e) => {
+                tracing::warn!(error = %e, "cannot look up answered updates; answering");
+                false
+            }
+        }
+    }
+
+    /// Records update `id` as answered and waits until it is written (blocking).
+    pub fn mark_answered(&self, id: u32, mark: i64) {
+        if !self.is_open() {
+            return;
+        }
+        let (reply, answer) = mpsc::sync_channel(1);
+        match self.ask(Job::MarkAnswered(i64::from(id), mark, reply), &answer) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) | Err(e) => {
+                tracing::warn!(error = %e, "cannot record an answered update")
+            }
+        }
+    }
+
+    /// Keeps received updates until handled, and waits until they are written
+    /// (blocking). An error means they were not kept: do not confirm them.
+    pub fn inbox_put(&self, updates: Vec<(i64, String)>) -> Result<(), String> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.ask(Job::InboxPut(updates, reply), &answer)?
+    }
+
+    /// Forgets a handled update (without waiting: a row left by a crash is only
+    /// looked at again, and skipped as answered).
+    pub fn inbox_done(&self, id: u32) {
+        self.enqueue(Job::InboxDone(i64::from(id)));
+    }
+
+    /// The updates received and not yet handled (blocking).
+    pub fn inbox(&self) -> Result<Vec<(i64, String)>, String> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.ask(Job::InboxLoad(reply), &answer)?
+    }
+
     fn ask<T>(&self, job: Job, answer: &Receiver<T>) -> Result<T, String> {
         let tx = self.tx.as_ref().ok_or("the question log is not open")?;
         let deadline = Instant::now() + STATE_WAIT;
@@ -235,15 +289,15 @@ fn write_loop(log: &QuestionLog, rx: &Receiver<Job>, retention: Option<u32>) {
     let mut trouble = Trouble::default();
     let mut pruned: Option<Instant> = None;
     loop {
-        if let Some(days) = retention
-            && pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY)
-        {
+        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             pruned = Some(Instant::now());
-            if let Some(n) = trouble.check("prune", log.prune(days, now()))
+            if let Some(days) = retention
+                && let Some(n) = trouble.check("prune", log.prune(days, now()))
                 && n > 0
             {
                 tracing::info!(deleted = n, retention_days = days, "old questions pruned");
             }
+            trouble.check("prune", log.prune_answered(now()));
         }
         let job = match rx.recv_timeout(Duration::from_secs(3600)) {
             Ok(Job::Stop) | Err(RecvTimeoutError::Disconnected) => return,
@@ -279,6 +333,29 @@ fn run(log: &QuestionLog, job: Job, trouble: &mut Trouble) {
                 failed("state");
             }
             let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        Job::Answered(id, mark, reply) => {
+            let _ = reply.send(log.answered(id, mark, now()).map_err(|e| e.to_string()));
+        }
+        Job::MarkAnswered(id, mark, reply) => {
+            let result = log.mark_answered(id, mark, now());
+            if result.is_err() {
+                failed("answered");
+            }
+            let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        Job::InboxPut(updates, reply) => {
+            let result = log.inbox_put(&updates, now());
+            if result.is_err() {
+                failed("inbox");
+            }
+            let _ = reply.send(result.map_err(|e| e.to_string()));
+        }
+        Job::InboxDone(id) => {
+            trouble.check("inbox", log.inbox_done(id));
+        }
+        Job::InboxLoad(reply) => {
+            let _ = reply.send(log.inbox().map_err(|e| e.to_string()));
         }
         Job::Stop => {}
     }

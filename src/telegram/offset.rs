@@ -1,5 +1,6 @@
-//! The polling offset, kept so that no update is lost or answered twice across a
-//! restart — including a crash or `kill -9`.
+//! The polling offset, kept so that no update is lost across a restart — including
+//! a crash or `kill -9` — and none handled before it is delivered again (those
+//! between the saved offset and a crash are caught by the answered-update record).
 //!
 //! Telegram forgets every update below the `offset` passed to getUpdates, so the
 //! offset must never move past an update that has not been handled. The `Ledger`
@@ -10,13 +11,13 @@
 //! a restart resumes exactly there. When the database cannot be used, it goes to a
 //! small file under `data_dir` instead, written atomically (a sibling, fsync,
 //! rename); at start the higher of the two wins — both only ever hold offsets of
-//! handled updates, so the higher one neither loses nor repeats any.
+//! handled updates.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use super::journal::Journal;
 
@@ -127,14 +128,15 @@ impl OffsetFile {
         }
     }
 
-    /// Writes atomically: a sibling file, fsync, rename over the old one, then
-    /// (best effort) fsync the directory so the rename survives a power cut.
+    /// Writes atomically: a temporary sibling file, fsync, renamed over the old
+    /// one (`tempfile`), then (best effort) fsync the directory so the rename
+    /// survives a power cut.
     pub fn save(&self, offset: u32) -> std::io::Result<()> {
-        let tmp = self.path.with_extension("tmp");
-        let mut file = std::fs::File::create(&tmp)?;
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
         writeln!(file, "{offset}")?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &self.path)?;
+        file.as_file().sync_all()?;
+        file.persist(&self.path).map_err(|e| e.error)?;
         if let Some(dir) = self.path.parent()
             && let Ok(d) = std::fs::File::open(dir)
         {
@@ -145,14 +147,13 @@ impl OffsetFile {
 }
 
 /// Where the committed offset lives: the database when it works, else the file.
+/// It stores whatever it is given, also a lower offset (update ids start over);
+/// the polling loop's one writer task keeps saves in order.
 #[derive(Clone)]
 pub struct OffsetStore {
     file: OffsetFile,
     journal: Arc<Journal>,
     fell_back: Arc<AtomicBool>,
-    /// The highest offset saved, held while saving: saves run one at a time, and
-    /// one that comes late with an older offset is skipped (never moves back).
-    saved: Arc<Mutex<u32>>,
 }
 
 impl OffsetStore {
@@ -161,7 +162,6 @@ impl OffsetStore {
             file: OffsetFile::new(data_dir),
             journal,
             fell_back: Arc::default(),
-            saved: Arc::default(),
         }
     }
 
@@ -201,16 +201,6 @@ impl OffsetStore {
 
     /// Saves the committed offset (blocking): the database, else the file.
     pub fn save(&self, offset: u32) -> std::io::Result<()> {
-        let mut saved = self.saved.lock().unwrap_or_else(PoisonError::into_inner);
-        if offset < *saved {
-            return Ok(());
-        }
-        self.write(offset)?;
-        *saved = offset;
-        Ok(())
-    }
-
-    fn write(&self, offset: u32) -> std::io::Result<()> {
         if self.journal.is_open() {
             match self.journal.set_state(STATE_KEY, i64::from(offset)) {
                 Ok(()) => return Ok(()),
@@ -303,12 +293,18 @@ mod tests {
     }
 
     #[test]
-    fn a_late_save_of_an_older_offset_changes_nothing() {
+    fn a_lower_offset_is_stored_after_ids_started_over() {
         let dir = tempfile::tempdir().expect("tempdir");
+        let j = journal(dir.path());
+        let store = OffsetStore::new(dir.path(), j.clone());
+        store.save(500_000).expect("save");
+        store.save(1_001).expect("a lower offset is saved too");
+        assert_eq!(store.load().expect("load"), 1_001);
+        j.close();
         let store = OffsetStore::new(dir.path(), Arc::new(Journal::off()));
         store.save(12).expect("save");
-        store.clone().save(11).expect("skipped");
-        assert_eq!(store.load().expect("load"), 12);
+        store.save(11).expect("save");
+        assert_eq!(store.load().expect("load"), 11);
     }
 
     #[test]

@@ -57,3 +57,29 @@ fn the_core_knows_no_front_end_and_no_environment() {
         }
     }
 }
+
+/// `telegram` and `ops` are front ends side by side: only `daemon` knows both.
+#[test]
+fn telegram_and_ops_do_not_import_each_other() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (dir, forbidden) in [
+        ("src/telegram", "crate::ops"),
+        ("src/ops", "crate::telegram"),
+    ] {
+        let mut files = Vec::new();
+        rust_files(&root.join(dir), &mut files);
+        assert!(!files.is_empty(), "{dir} has files");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                assert!(
+                    !code.contains(forbidden),
+                    "{}:{}: `{forbidden}` from {dir}: {line}",
+                    file.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}

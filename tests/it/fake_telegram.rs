@@ -1,7 +1,18 @@
 //! A fake Telegram Bot API server for end-to-end tests: axum on 127.0.0.1:0,
-//! speaking the Bot API's JSON for the methods the bot uses, recording every call,
-//! and misbehaving on request (429 with retry_after, 500, hang, malformed JSON,
-//! dropped connection, 409 conflict, slow answers).
+//! speaking the Bot API's JSON for the methods the bot uses, recording every call
+//! it accepted (also those whose answer never reached the bot), and keeping
+//! Telegram's rules:
+//! - sending limits: one message a second in a chat, 20 a minute in a group, 30 a
+//!   second overall; beyond them 429 with `retry_after` (counted in `rejected`);
+//! - empty or over-long texts are refused (400);
+//! - a getUpdates while another is waiting ends the older one with 409 (two
+//!   pollers on one token);
+//! - update ids that start over (`reset_ids`): an offset above every id issued
+//!   confirms nothing and returns nothing, while `getWebhookInfo` still counts the
+//!   pending updates.
+//!
+//! It misbehaves on request (429, 500, hang before or after accepting, malformed
+//! JSON, dropped connection, 409, slow answers).
 //!
 //! Tests push updates (`private_text`, `callback`, …) and then wait for the calls
 //! the bot makes (`wait_for`). Waits have a generous deadline that only turns a
@@ -47,6 +58,13 @@ pub enum Fault {
     Delay(u64),
     /// 401 Unauthorized, as for a revoked token.
     Unauthorized,
+    /// Accepts the call (it is recorded: the message is delivered), then never
+    /// answers.
+    HangAfterAccept,
+    /// 200 with this body (e.g. updates cut off mid-way, users' words and all).
+    Body(String),
+    /// Accepts the call, then closes the connection without an answer.
+    DropAfterAccept,
 }
 
 /// One Bot API call as the fake received and answered it.
@@ -62,6 +80,8 @@ struct Inner {
     next_update: u32,
     next_message: i64,
     updates: Vec<(u32, Value)>,
+    /// Every update ever pushed (for `redeliver`).
+    delivered: HashMap<u32, Value>,
     /// When each update was made available (for latency figures).
     pushed_at: HashMap<u32, Instant>,
     messages: HashMap<(i64, i64), Value>,
@@ -72,6 +92,17 @@ struct Inner {
     confirmed: u32,
     /// Methods in the order their requests arrived (before any fault or delay).
     arrivals: Vec<String>,
+    /// Sends refused with 429 because they broke Telegram's limits.
+    rejected: usize,
+    /// Whether the sending limits are kept (a local Bot API server keeps none).
+    unlimited: bool,
+    /// Accepted sends per chat, and overall (for the limits).
+    sent_per_chat: HashMap<i64, VecDeque<Instant>>,
+    sent_overall: VecDeque<Instant>,
+    /// Bumped by every getUpdates; an older waiting one then ends with 409.
+    poll_generation: u64,
+    /// getUpdates answered with 409 because another poller came.
+    conflicts: usize,
 }
 
 struct Shared {
@@ -92,6 +123,13 @@ impl Drop for FakeTelegram {
 }
 
 impl FakeTelegram {
+    /// Like a local Bot API server: no sending limits (for throttling-off runs).
+    pub async fn start_unlimited() -> FakeTelegram {
+        let fake = FakeTelegram::start().await;
+        fake.lock().unlimited = true;
+        fake
+    }
+
     pub async fn start() -> FakeTelegram {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
@@ -137,6 +175,25 @@ impl FakeTelegram {
         self.lock().faults.clear();
     }
 
+    /// Telegram starts update ids again (after a week without updates, or a new
+    /// Bot API server): the next update gets `next`.
+    pub fn reset_ids(&self, next: u32) {
+        let mut inner = self.lock();
+        inner.next_update = next;
+        // Nothing of the new sequence is confirmed yet.
+        inner.confirmed = 0;
+    }
+
+    /// Sends refused with 429 for breaking the limits.
+    pub fn rejected(&self) -> usize {
+        self.lock().rejected
+    }
+
+    /// getUpdates calls ended with 409 because another poller came.
+    pub fn conflicts(&self) -> usize {
+        self.lock().conflicts
+    }
+
     pub fn set_webhook_url(&self, url: &str) {
         self.lock().webhook_url = url.to_string();
     }
@@ -150,6 +207,7 @@ impl FakeTelegram {
             inner.next_update += 1;
             let mut update = json!({ "update_id": id });
             update[kind] = payload;
+            inner.delivered.insert(id, update.clone());
             inner.updates.push((id, update));
             inner.pushed_at.insert(id, Instant::now());
             id
@@ -254,6 +312,22 @@ impl FakeTelegram {
             "offset": "",
         });
         self.push("inline_query", q)
+    }
+
+    /// Telegram delivers update `id` again (as after a crash before its offset
+    /// was confirmed): it is put back among the pending ones.
+    pub fn redeliver(&self, id: u32) {
+        {
+            let mut inner = self.lock();
+            if let Some(update) = inner.delivered.get(&id).cloned()
+                && !inner.updates.iter().any(|(u, _)| *u == id)
+            {
+                inner.updates.push((id, update));
+                inner.updates.sort_by_key(|(u, _)| *u);
+                inner.confirmed = id;
+            }
+        }
+        self.shared.changed.notify_waiters();
     }
 
     pub fn pushed_at(&self, update: u32) -> Option<Instant> {
@@ -412,6 +486,7 @@ async fn handle(
         .arrivals
         .push(method.clone());
     shared.changed.notify_waiters();
+    let mut after_accept = None;
     if let Some(fault) = take_fault(&shared, &method) {
         match fault {
             Fault::RetryAfter(s) => {
@@ -432,6 +507,7 @@ async fn handle(
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
             Fault::MalformedJson => return (StatusCode::OK, "{\"ok\": tru").into_response(),
+            Fault::Body(body) => return (StatusCode::OK, body).into_response(),
             Fault::DropConnection => {
                 // Unwinding the connection task closes the socket with no answer.
                 std::panic::resume_unwind(Box::new("fake telegram: dropping the connection"));
@@ -445,10 +521,15 @@ async fn handle(
             }
             Fault::Unauthorized => return error(StatusCode::UNAUTHORIZED, "Unauthorized", None),
             Fault::Delay(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            Fault::HangAfterAccept | Fault::DropAfterAccept => after_accept = Some(fault),
         }
     }
     if method == "getUpdates" {
         return get_updates(&shared, &params).await;
+    }
+    if let Some(refused) = refuse(&shared, &method, &params) {
+        shared.changed.notify_waiters();
+        return refused;
     }
     let (result, recorded) = answer(&shared, &method, params);
     {
@@ -463,6 +544,11 @@ async fn handle(
         });
     }
     shared.changed.notify_waiters();
+    match after_accept {
+        Some(Fault::HangAfterAccept) => tokio::time::sleep(Duration::from_secs(3600)).await,
+        Some(_) => std::panic::resume_unwind(Box::new("fake telegram: dropping after accepting")),
+        None => {}
+    }
     match result {
         Some(r) => ok(r),
         None => error(StatusCode::NOT_FOUND, "Not Found: method not found", None),
@@ -474,6 +560,15 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
     let timeout = params["timeout"].as_u64().unwrap_or(0).min(50);
     let limit = params["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
     let deadline = Instant::now() + Duration::from_secs(timeout);
+    let generation = {
+        let mut inner = shared
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inner.poll_generation += 1;
+        inner.poll_generation
+    };
+    shared.changed.notify_waiters();
     loop {
         let changed = shared.changed.notified();
         let batch: Vec<Value> = {
@@ -481,23 +576,32 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
                 .inner
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // An offset beyond every id issued is from an older sequence (Telegram
-            // starts ids again at random after a week without updates): it confirms
-            // nothing, and the new updates come back below it.
-            let offset = if offset > inner.next_update {
-                0
-            } else {
-                offset
-            };
-            // Telegram forgets updates below the offset: they are confirmed.
-            inner.updates.retain(|(id, _)| *id >= offset);
-            if offset > inner.confirmed {
-                inner.confirmed = offset;
+            if inner.poll_generation != generation {
+                inner.conflicts += 1;
+                drop(inner);
                 shared.changed.notify_waiters();
+                return error(
+                    StatusCode::CONFLICT,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                    None,
+                );
+            }
+            // An offset beyond every id issued is from an older sequence (ids start
+            // again after a week without updates): it confirms nothing and matches
+            // nothing.
+            if offset <= inner.next_update {
+                // Telegram forgets updates below the offset: they are confirmed.
+                inner.updates.retain(|(id, _)| *id >= offset);
+                // The latest offset is what is confirmed (lower after ids started over).
+                if offset > 0 && offset != inner.confirmed {
+                    inner.confirmed = offset;
+                    shared.changed.notify_waiters();
+                }
             }
             inner
                 .updates
                 .iter()
+                .filter(|(id, _)| *id >= offset)
                 .take(limit)
                 .map(|(_, u)| u.clone())
                 .collect()
@@ -506,8 +610,116 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
             return ok(Value::Array(batch));
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        let _ = tokio::time::timeout(left, changed).await;
+        let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), changed).await;
     }
+}
+
+/// Telegram's refusals: sending limits (429), bad texts, buttons and answers (400).
+fn refuse(shared: &Shared, method: &str, params: &Value) -> Option<Response> {
+    let bad = |d: &str| {
+        Some(error(
+            StatusCode::BAD_REQUEST,
+            &format!("Bad Request: {d}"),
+            None,
+        ))
+    };
+    match method {
+        "answerCallbackQuery"
+            if params["text"]
+                .as_str()
+                .is_some_and(|t| t.chars().count() > 200) =>
+        {
+            return bad("MESSAGE_TOO_LONG");
+        }
+        "answerInlineQuery" => {
+            let results = params["results"].as_array().cloned().unwrap_or_default();
+            if results.len() > 50
+                || results.iter().any(|r| {
+                    r["id"]
+                        .as_str()
+                        .is_none_or(|id| id.is_empty() || id.len() > 64)
+                })
+            {
+                return bad("RESULT_ID_INVALID");
+            }
+            return None;
+        }
+        "sendMessage" | "editMessageText" => {}
+        _ => return None,
+    }
+    let too_long_data = params["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .any(|b| {
+            b["callback_data"]
+                .as_str()
+                .is_some_and(|d| d.is_empty() || d.len() > 64)
+        });
+    if too_long_data {
+        return bad("BUTTON_DATA_INVALID");
+    }
+    let text = params["text"].as_str().unwrap_or_default();
+    if text.trim().is_empty() {
+        return Some(error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: message text is empty",
+            None,
+        ));
+    }
+    if text.encode_utf16().count() > 4096 {
+        return Some(error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: message is too long",
+            None,
+        ));
+    }
+    let chat = params["chat_id"].as_i64().unwrap_or_default();
+    let now = Instant::now();
+    let mut inner = shared
+        .inner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let inner = &mut *inner;
+    if method != "sendMessage" || inner.unlimited {
+        return None;
+    }
+    // A little slack for timer jitter between the bot's clock and ours.
+    let second = Duration::from_millis(900);
+    let minute = Duration::from_secs(57);
+    while inner
+        .sent_overall
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= second)
+    {
+        inner.sent_overall.pop_front();
+    }
+    let sent = inner.sent_per_chat.entry(chat).or_default();
+    while sent
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= minute)
+    {
+        sent.pop_front();
+    }
+    let in_last_second = sent
+        .iter()
+        .filter(|t| now.duration_since(**t) < second)
+        .count();
+    let too_many =
+        in_last_second >= 1 || (chat < 0 && sent.len() >= 20) || inner.sent_overall.len() >= 30;
+    if too_many {
+        inner.rejected += 1;
+        let retry = if chat < 0 && sent.len() >= 20 { 3 } else { 1 };
+        return Some(error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too Many Requests: retry after {retry}"),
+            Some(json!({ "retry_after": retry })),
+        ));
+    }
+    sent.push_back(now);
+    inner.sent_overall.push_back(now);
+    None
 }
 
 fn me() -> Value {
