@@ -164,6 +164,8 @@ pub fn corpus_warnings(c: &Corpus) -> Vec<String> {
         if let Some(other) = titles.insert(r.title.as_str(), r.id.as_str()) {
             out.push(format!("{file}: same title as release `{other}`"));
         }
+        // A copy cut short (the last paragraph ends mid-word) still serves; say so.
+        out.extend(r.keeper_warnings());
         for p in r
             .paragraphs
             .iter()

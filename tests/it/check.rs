@@ -150,3 +150,34 @@ fn command_line_flags_that_serve_would_ignore_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(out(&o).contains("ATTACHE__CORPUS__DIR"), "{}", out(&o));
 }
+
+#[test]
+fn check_warns_that_a_copy_cut_short_ends_mid_word() {
+    let (_dir, corpus) = crate::import::shipped_copy();
+    let o = crate::import::import_archive(&corpus);
+    assert!(o.status.success(), "{}", out(&o));
+    let data = tempfile::tempdir().expect("tempdir");
+    let d = data.path().display().to_string();
+    let o = run(
+        &["check"],
+        &[
+            ("ATTACHE__TELEGRAM__TOKEN", TOKEN),
+            ("ATTACHE__DATA_DIR", &d),
+            ("ATTACHE__CORPUS__DIR", &corpus),
+        ],
+    );
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(0), "a cut copy still serves: {text}");
+    assert!(text.contains("looks cut"), "{text}");
+    // The shipped releases are whole.
+    let c = shipped_corpus();
+    let o = run(
+        &["check"],
+        &[
+            ("ATTACHE__TELEGRAM__TOKEN", TOKEN),
+            ("ATTACHE__DATA_DIR", &d),
+            ("ATTACHE__CORPUS__DIR", &c),
+        ],
+    );
+    assert!(!out(&o).contains("looks cut"), "{}", out(&o));
+}
