@@ -12,7 +12,8 @@ cached under target/thesaurus/. Only the standard library is used.
 Each line of the output is `word<TAB>related|related|...`, sorted by word (single
 words only, as questions are looked up a word at a time): the words
 of the word's most frequent senses (SENSES per part of speech) and the forms derived
-from it in those senses. Irregular forms ("spoke", "held") get lines of their own.
+from it in those senses, single words only (the engine looks each up as a term).
+Irregular forms ("spoke", "held") get lines of their own.
 `--check` rebuilds into memory and exits 1 when the committed file differs.
 """
 import argparse, base64, collections, hashlib, io, os, sys, tarfile, urllib.request
@@ -122,7 +123,10 @@ def build(files):
                 out.append(r)
         # Questions are looked up a word at a time: a phrase never heads a line.
         if out and w.isalpha():
-            lines.append(w + "\t" + "|".join(out[:MAX_RELATED]) + "\n")
+            # Single words only: the engine looks each one up as a term.
+            single = [r for r in out[:MAX_RELATED] if r.isalnum()]
+            if single:
+                lines.append(w + "\t" + "|".join(single) + "\n")
     return "".join(lines)
 
 

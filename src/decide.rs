@@ -128,7 +128,9 @@ impl Signals {
                 // Countries act too: "Who is the country coordinator?" — Malaysia.
                 someone_new || facts.has_country && !w.name.iter().any(|n| *n)
             }
-            Kind::When if asks_clock_time(&q.text) => crate::text::has_clock_time(text),
+            Kind::When if crate::search::lexicon::get().asks_clock_time(&q.text) => {
+                crate::text::has_clock_time(text)
+            }
             Kind::When => facts.has_date || facts.has_period,
             Kind::Where => facts.has_place,
             // An amount the question itself gives ("KF-21") is not the one it asks for.
@@ -185,12 +187,4 @@ fn quantity_besides(text: &str, question: &str) -> bool {
         rest = rest.replace(number, " ");
     }
     crate::text::has_quantity(&rest)
-}
-
-/// "What time …", "at what hour …": the answer is a time of day, not a date.
-fn asks_clock_time(question: &str) -> bool {
-    let lower = question.to_lowercase();
-    ["what time", "what hour", "which hour", "what o'clock"]
-        .iter()
-        .any(|p| lower.contains(p))
 }

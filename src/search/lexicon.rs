@@ -17,6 +17,7 @@ pub struct Lexicon {
     frames: Frames,
     yes_no: Vec<String>,
     joint_roles: Vec<String>,
+    clock_time: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,12 +45,12 @@ impl Lexicon {
 
     /// Whether the question asks who held a role jointly ("Who co-chaired …?").
     pub fn asks_joint_role(&self, question: &str) -> bool {
-        let lower = question.to_lowercase();
-        let words = words(&lower);
-        self.joint_roles.iter().any(|role| {
-            let role: Vec<&str> = role.split_whitespace().collect();
-            words.windows(role.len()).any(|w| w == role.as_slice())
-        })
+        holds_any(question, &self.joint_roles)
+    }
+
+    /// Whether the question asks for a time of day ("What time did it start?").
+    pub fn asks_clock_time(&self, question: &str) -> bool {
+        holds_any(question, &self.clock_time)
     }
 
     /// The kind of fact a question asks for, from its lower-case words.
@@ -89,6 +90,16 @@ impl Lexicon {
             .max_by_key(|(_, cue)| cue.len())
             .map(|(kind, _)| kind)
     }
+}
+
+/// Whether the question holds one of the phrases, as whole words.
+fn holds_any(question: &str, phrases: &[String]) -> bool {
+    let lower = question.to_lowercase();
+    let words = words(&lower);
+    phrases.iter().any(|phrase| {
+        let phrase: Vec<&str> = phrase.split_whitespace().collect();
+        words.windows(phrase.len()).any(|w| w == phrase.as_slice())
+    })
 }
 
 /// The words of a lower-case question, as the cues are matched against them.
