@@ -53,28 +53,11 @@ fn line_starts() -> &'static [usize] {
     })
 }
 
-/// WordNet's detachment rules: the forms a dictionary lists a word under. Irregular
-/// forms ("spoke", "held") have lines of their own.
+/// The forms a dictionary lists a word under, by WordNet's detachment rules
+/// (`config/lexicon.toml`). Irregular forms ("spoke", "held") have lines of their own.
 fn base_forms(word: &str) -> Vec<String> {
-    const RULES: &[(&str, &str)] = &[
-        ("ies", "y"),
-        ("ses", "s"),
-        ("xes", "x"),
-        ("ches", "ch"),
-        ("shes", "sh"),
-        ("es", "e"),
-        ("es", ""),
-        ("s", ""),
-        ("ied", "y"),
-        ("ed", "e"),
-        ("ed", ""),
-        ("ing", "e"),
-        ("ing", ""),
-        ("er", ""),
-        ("est", ""),
-    ];
     let mut forms = vec![word.to_string()];
-    for (suffix, with) in RULES {
+    for (suffix, with) in super::lexicon::get().detachments() {
         if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.len() >= 2) {
             let form = format!("{stem}{with}");
             if !forms.contains(&form) {

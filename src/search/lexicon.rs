@@ -18,6 +18,7 @@ pub struct Lexicon {
     yes_no: Vec<String>,
     joint_roles: Vec<String>,
     clock_time: Vec<String>,
+    detachments: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +47,13 @@ impl Lexicon {
     /// Whether the question asks who held a role jointly ("Who co-chaired …?").
     pub fn asks_joint_role(&self, question: &str) -> bool {
         holds_any(question, &self.joint_roles)
+    }
+
+    /// (ending, replacement) pairs that give an inflected word's dictionary forms.
+    pub fn detachments(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.detachments
+            .iter()
+            .map(|(end, with)| (end.as_str(), with.as_str()))
     }
 
     /// Whether the question asks for a time of day ("What time did it start?").
@@ -124,6 +132,7 @@ mod tests {
         let lex: Lexicon = toml::from_str(LEXICON).expect("config/lexicon.toml parses");
         assert!(lex.stop_words().count() > 100);
         assert!(!lex.frames.who.is_empty());
+        assert!(lex.detachments().any(|(end, _)| end == "ing"));
     }
 
     #[test]
