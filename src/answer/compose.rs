@@ -96,9 +96,13 @@ fn citation(
 }
 
 /// Which tokens belong to an occurrence of one of the question's concepts.
+/// The words of the quote that made the match distinctive: the question's concepts,
+/// but not the common ones ("ASEAN", "ROK" stand in most paragraphs and would bold
+/// half the quote).
 fn matched_tokens(w: &Weights, ids: &[StemId]) -> Vec<bool> {
     let mut marked = vec![false; ids.len()];
-    for v in w.ids.iter().flatten() {
+    let distinctive = w.ids.iter().zip(&w.common).filter(|(_, common)| !**common);
+    for v in distinctive.flat_map(|(variants, _)| variants) {
         for i in positions(ids, v) {
             marked[i..i + v.len()].iter_mut().for_each(|m| *m = true);
         }

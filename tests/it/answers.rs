@@ -288,3 +288,19 @@ fn a_joint_role_is_answered_with_everyone_who_held_it() {
     let a = engine().answer("Who is the foreign minister of Laos?");
     assert!(!a.lead.contains(" and "), "{}", a.lead);
 }
+
+#[test]
+fn only_the_distinctive_words_of_a_quote_are_highlighted() {
+    let a = engine().answer("Where was the 26th ASEAN-ROK Dialogue held?");
+    let c = &a.citations[0];
+    let bold: Vec<&str> = c
+        .highlights
+        .iter()
+        .map(|&(s, e)| &c.snippet[s..e])
+        .collect();
+    assert!(bold.contains(&"26th"), "{bold:?}");
+    assert!(
+        !bold.contains(&"ASEAN") && !bold.contains(&"ROK"),
+        "{bold:?}"
+    );
+}
