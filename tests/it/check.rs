@@ -36,19 +36,23 @@ fn shipped_corpus() -> String {
         .to_string()
 }
 
-#[test]
-fn check_on_the_shipped_corpus_says_serve_would_start() {
+/// `attache check` with a token, a fresh data directory and the corpus `dir`.
+fn check_corpus(dir: &str) -> Output {
     let data = tempfile::tempdir().expect("tempdir");
     let d = data.path().display().to_string();
-    let c = shipped_corpus();
-    let o = run(
+    run(
         &["check"],
         &[
             ("ATTACHE__TELEGRAM__TOKEN", TOKEN),
             ("ATTACHE__DATA_DIR", &d),
-            ("ATTACHE__CORPUS__DIR", &c),
+            ("ATTACHE__CORPUS__DIR", dir),
         ],
-    );
+    )
+}
+
+#[test]
+fn check_on_the_shipped_corpus_says_serve_would_start() {
+    let o = check_corpus(&shipped_corpus());
     let text = out(&o);
     assert_eq!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("5 releases, 71 paragraphs"), "{text}");
@@ -156,28 +160,11 @@ fn check_warns_that_a_copy_cut_short_ends_mid_word() {
     let (_dir, corpus) = crate::import::shipped_copy();
     let o = crate::import::import_archive(&corpus);
     assert!(o.status.success(), "{}", out(&o));
-    let data = tempfile::tempdir().expect("tempdir");
-    let d = data.path().display().to_string();
-    let o = run(
-        &["check"],
-        &[
-            ("ATTACHE__TELEGRAM__TOKEN", TOKEN),
-            ("ATTACHE__DATA_DIR", &d),
-            ("ATTACHE__CORPUS__DIR", &corpus),
-        ],
-    );
+    let o = check_corpus(&corpus);
     let text = out(&o);
     assert_eq!(o.status.code(), Some(0), "a cut copy still serves: {text}");
     assert!(text.contains("looks cut"), "{text}");
     // The shipped releases are whole.
-    let c = shipped_corpus();
-    let o = run(
-        &["check"],
-        &[
-            ("ATTACHE__TELEGRAM__TOKEN", TOKEN),
-            ("ATTACHE__DATA_DIR", &d),
-            ("ATTACHE__CORPUS__DIR", &c),
-        ],
-    );
+    let o = check_corpus(&shipped_corpus());
     assert!(!out(&o).contains("looks cut"), "{}", out(&o));
 }
