@@ -178,6 +178,26 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     app
 }
 
+impl TestApp {
+    /// The same fake and data directory, served by a new process-like app (after a
+    /// stop, or as if after a crash): what a restart keeps, and what it must not.
+    pub async fn start_again(self) -> TestApp {
+        let TestApp {
+            fake,
+            data_dir,
+            _tmp,
+            _log_guard,
+            ..
+        } = self;
+        // The old app's log capture goes first: a tracing guard dropped after a newer
+        // one would reset the thread's subscriber under the new app.
+        drop(_log_guard);
+        let mut again = start(fake, &data_dir, &[], None).await;
+        again._tmp = _tmp;
+        again
+    }
+}
+
 /// Starts `serve_on` in process; `webhook` is the listener for webhook mode.
 pub async fn start(
     fake: FakeTelegram,
@@ -1031,8 +1051,7 @@ async fn restart_neither_loses_nor_repeats_updates() {
     let (u2, q2) = app
         .fake
         .private_text(517, "When was the 29th ASEAN-ROK Dialogue held?");
-    let TestApp { fake, data_dir, .. } = app;
-    let mut again = start(fake, &data_dir, &[], None).await;
+    let mut again = app.start_again().await;
     again.fake.wait_handled(u2).await;
     assert_eq!(again.fake.replies_to(&q1).len(), 1, "not answered twice");
     assert_eq!(again.fake.replies_to(&q2).len(), 1, "not lost");
@@ -1429,8 +1448,7 @@ async fn update_ids_that_start_over_are_followed_running_and_restarted() {
     assert!(app.logs().contains("started again"));
 
     let (u4, q4) = app.fake.private_text(630, "/latest");
-    let TestApp { fake, data_dir, .. } = app;
-    let mut again = start(fake, &data_dir, &[], None).await;
+    let mut again = app.start_again().await;
     again.fake.wait_handled(u4).await;
     for (q, what) in [(&q1, "q1"), (&q2, "q2"), (&q3, "q3"), (&q4, "q4")] {
         assert_eq!(again.fake.replies_to(q).len(), 1, "{what} answered once");
@@ -1455,8 +1473,7 @@ async fn an_answered_update_delivered_again_after_restart_is_not_answered_twice(
         .set_state(attache::telegram::offset::STATE_KEY, i64::from(u1))
         .expect("older offset");
     app.fake.redeliver(u1);
-    let TestApp { fake, data_dir, .. } = app;
-    let mut again = start(fake, &data_dir, &[], None).await;
+    let mut again = app.start_again().await;
     again.fake.wait_handled(u1).await;
     let (u2, _) = again.fake.private_text(640, "/about");
     again.fake.wait_handled(u2).await;
