@@ -11,7 +11,8 @@
 //!   index build.
 //!
 //! After criterion, `cargo bench` prints a latency table (median and p99 per kind of
-//! question, each answer timed on its own) for each corpus; `ATTACHE_LATENCY=0` skips it.
+//! question, each answer timed on its own) for each corpus, and the first answers of a
+//! fresh engine (its paragraph cache empty); `ATTACHE_LATENCY=0` skips them.
 //!
 //! ```sh
 //! cargo bench --bench answer                       # shipped + 10k + build + parts
@@ -324,6 +325,31 @@ fn latency(s: &Scale, cases: &[Case], reps: usize) {
     }
 }
 
+/// Each question's first answer from an engine that has answered nothing yet: what a
+/// freshly started daemon pays while its paragraph cache fills (`passes` engines, the
+/// questions in file order).
+fn cold_latency(s: &Scale, cases: &[Case], syn: &Synonyms, passes: usize) -> Fallible<()> {
+    let mut times: Vec<Duration> = Vec::new();
+    for _ in 0..passes {
+        let engine = Engine::new(s.corpus.clone(), Some(syn.clone()))?;
+        for c in cases {
+            let t = Instant::now();
+            black_box(engine.answer(black_box(&c.q)));
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    println!(
+        "\ncold {} ({} paragraphs, {passes} fresh engines): first answers median {} µs, p99 {} µs, max {} µs",
+        s.name,
+        s.corpus.paragraph_count(),
+        micros(percentile(&times, 0.5)),
+        micros(percentile(&times, 0.99)),
+        micros(percentile(&times, 1.0)),
+    );
+    Ok(())
+}
+
 fn main() -> Fallible<()> {
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -354,6 +380,7 @@ fn main() -> Fallible<()> {
                 100
             };
             latency(s, &cases, reps);
+            cold_latency(s, &cases, &syn, 3)?;
         }
     }
     Ok(())

@@ -17,7 +17,9 @@ struct Args {
     /// How many candidates to show.
     #[arg(long, default_value_t = 10)]
     show: usize,
-    /// Also time `answer()` this many times and print the median and the slowest.
+    /// Also time `answer()` this many times and print the median and the slowest;
+    /// with --batch, print each question's first (cold) and median time instead of
+    /// its signals, slowest first.
     #[arg(long, default_value_t = 0)]
     time: usize,
     /// A question file (JSON lines with "q" and "must"): print each question's best
@@ -32,6 +34,9 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let engine = args.engine.load()?;
     if let Some(file) = &args.batch {
+        if args.time > 0 {
+            return timings(&engine, file, args.time);
+        }
         return batch(&engine, file);
     }
     let question = args.question.unwrap_or_default();
@@ -72,6 +77,34 @@ fn main() -> anyhow::Result<()> {
             took[took.len() - 1],
             took.len()
         );
+    }
+    Ok(())
+}
+
+/// Each question's first answer (the paragraph cache cold for what it reads) and the
+/// median of `reps` more, in µs, slowest median first.
+fn timings(engine: &attache::Engine, file: &std::path::Path, reps: usize) -> anyhow::Result<()> {
+    let cases = attache::eval::parse_cases(&std::fs::read_to_string(file)?)?;
+    let time = |q: &str| {
+        let t = std::time::Instant::now();
+        std::hint::black_box(engine.answer(q));
+        t.elapsed().as_micros()
+    };
+    let mut rows: Vec<(u128, u128, String)> = cases
+        .iter()
+        .map(|c| (time(&c.q), c.q.clone()))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(cold, q)| {
+            let mut warm: Vec<u128> = (0..reps).map(|_| time(&q)).collect();
+            warm.sort_unstable();
+            (warm[warm.len() / 2], cold, q)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.cmp(a));
+    println!("median µs\tfirst µs\tquestion");
+    for (warm, cold, q) in rows {
+        println!("{warm}\t{cold}\t{q}");
     }
     Ok(())
 }

@@ -45,7 +45,7 @@ pub struct Tuning {
 /// those sets (a "not found" or a wrong first quote for an answerable question, an
 /// answer for one the releases do not answer); moving it trades one kind for the
 /// other. A release that never names whom the question names never answers, whatever
-/// the score (`Ranked::lacks_name`).
+/// the score (`rank::lacks_name`).
 pub const TUNING: Tuning = Tuning {
     weights: Signals {
         coverage: 0.88,
@@ -141,13 +141,13 @@ impl Signals {
             coverage: r.coverage,
             text_coverage: r.text_coverage,
             gap: r.gap,
-            sentence: rank::densest_share(w, &facts.stems, SENTENCE_WINDOW),
+            sentence: rank::densest_share(w, cx.stems(r.at), SENTENCE_WINDOW),
             unknown: unknown / total,
             frame: f32::from(u8::from(frame)),
             focus: f32::from(u8::from(q.focus.is_none_or(|i| {
                 w.ids
                     .get(i)
-                    .is_some_and(|v| v.iter().any(|v| rank::contains(&facts.stems, v)))
+                    .is_some_and(|v| v.iter().any(|v| rank::contains(cx.stems(r.at), v)))
             }))),
         }
     }

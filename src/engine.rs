@@ -3,8 +3,8 @@
 //! evidence (what the question names must exist in the corpus; the best paragraphs
 //! must cover most of what it asks), and abstains politely otherwise.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError};
@@ -32,11 +32,6 @@ const POINT_TEXT_COVERAGE: f32 = 0.5;
 
 /// A sentence's worth of words, for `POINT_TEXT_COVERAGE`.
 const POINT_WINDOW: usize = 25;
-
-/// Whether a paragraph may stand as a citation beside the one that answers.
-fn supports(r: &Ranked) -> bool {
-    r.coverage >= MIN_SUPPORT && !r.lacks_name
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,6 +72,8 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
+    /// Which releases' title and meeting hold each stem, for "not found" suggestions.
+    meta_postings: HashMap<rank::StemId, Vec<u32>>,
     tuning: decide::Tuning,
 }
 
@@ -89,7 +86,7 @@ impl Engine {
 
     fn with_index(corpus: Corpus, index: Index, synonyms: Option<Synonyms>) -> Engine {
         let synonyms = synonyms.unwrap_or_else(|| Synonyms::builtin(index.analyzer()));
-        let facts = corpus
+        let facts: Vec<ReleaseFacts> = corpus
             .releases()
             .iter()
             .map(|r| ReleaseFacts::of(r, &index))
@@ -100,10 +97,11 @@ impl Engine {
             first_pid.push(next);
             next += r.paragraphs.len() as u32;
         }
-        let paragraph_facts = (0..next).map(|_| OnceLock::new()).collect();
+        let paragraph_facts = FactsCache::new(next as usize);
         let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
             vocabulary,
+            meta_postings: meta_postings(&facts),
             tuning: decide::TUNING,
             corpus,
             index,
@@ -198,7 +196,7 @@ impl Engine {
     /// Whether the best passage answers (see `decide`).
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
-        decision.answers &= !best.lacks_name;
+        decision.answers &= !rank::lacks_name(w, best.at, &self.context());
         decision
     }
 
@@ -343,11 +341,16 @@ impl Engine {
         // A point must say much of the question itself, in one sentence's worth of
         // words: the paragraph above it alone does not make it a second proof.
         points.retain(|r| {
-            supports(r)
+            self.supports(w, r)
                 && rank::densest_share(w, cx.stems(r.at), POINT_WINDOW) >= POINT_TEXT_COVERAGE
         });
         points.sort_by_key(|r| r.at);
         points
+    }
+
+    /// Whether a paragraph may stand as a citation beside the one that answers.
+    fn supports(&self, w: &Weights, r: &Ranked) -> bool {
+        r.coverage >= MIN_SUPPORT && !rank::lacks_name(w, r.at, &self.context())
     }
 
     /// The ordinals of the meetings the question names whose series the corpus holds
@@ -418,7 +421,7 @@ impl Engine {
     ) -> Vec<Ranked> {
         let mut seen = std::collections::HashSet::new();
         let mut cited: Vec<Ranked> = Vec::with_capacity(top);
-        for r in order.filter(|r| supports(r)) {
+        for r in order.filter(|r| self.supports(w, r)) {
             if cited.len() >= top {
                 break;
             }
@@ -552,21 +555,24 @@ impl Engine {
     /// "Not found", with the meetings nearest to what was asked: same kind of meeting
     /// and closest ordinal first, then the newest.
     fn abstain_near(&self, q: &Question, reason: String, ordinal: Option<u32>) -> Answer {
+        // Each concept's variants as stem ids, once: every release is scored.
+        let concepts: Vec<Vec<Vec<rank::StemId>>> = q
+            .concepts
+            .iter()
+            .map(|c| {
+                c.variants
+                    .iter()
+                    .map(|v| v.iter().map(|s| rank::stem_id(s)).collect())
+                    .collect()
+            })
+            .collect();
+        let shared = self.shared_meta(&concepts);
         let mut scored: Vec<(i64, usize)> = self
             .facts
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let shared = q
-                    .concepts
-                    .iter()
-                    .filter(|c| {
-                        c.variants.iter().any(|v| {
-                            let ids: Vec<_> = v.iter().map(|s| rank::stem_id(s)).collect();
-                            rank::contains(&f.meta, &ids)
-                        })
-                    })
-                    .count() as i64;
+                let shared = shared.get(i).copied().unwrap_or(0);
                 let gap = match (ordinal, &f.meeting) {
                     (Some(o), Some((n, _))) => i64::from(o.abs_diff(*n)),
                     _ => 100,
@@ -574,14 +580,61 @@ impl Engine {
                 (gap - 10 * shared, i)
             })
             .collect();
-        scored.sort();
+        // Only the first five are shown: no need to order an archive's every release.
+        if scored.len() > SUGGESTIONS {
+            scored.select_nth_unstable(SUGGESTIONS - 1);
+            scored.truncate(SUGGESTIONS);
+        }
+        scored.sort_unstable();
         let suggestions = scored
             .iter()
-            .take(5)
             .map(|&(_, i)| suggestion(&self.corpus.releases()[i]))
             .collect();
         answer::not_found(q, reason, suggestions)
     }
+
+    /// For each release, how many of the concepts its title or meeting holds.
+    fn shared_meta(&self, concepts: &[Vec<Vec<rank::StemId>>]) -> Vec<i64> {
+        let mut shared = vec![0i64; self.facts.len()];
+        let mut holding: Vec<u32> = Vec::new();
+        for variants in concepts {
+            holding.clear();
+            for v in variants {
+                let Some(first) = v.first() else { continue };
+                let releases = self.meta_postings.get(first).into_iter().flatten();
+                holding.extend(releases.filter(|&&r| {
+                    self.facts
+                        .get(r as usize)
+                        .is_some_and(|f| rank::contains(&f.meta, v))
+                }));
+            }
+            holding.sort_unstable();
+            holding.dedup();
+            for &r in &holding {
+                if let Some(n) = shared.get_mut(r as usize) {
+                    *n += 1;
+                }
+            }
+        }
+        shared
+    }
+}
+
+/// How many releases a "not found" answer points to.
+const SUGGESTIONS: usize = 5;
+
+/// Which releases' title and meeting hold each stem (each release once).
+fn meta_postings(facts: &[ReleaseFacts]) -> HashMap<rank::StemId, Vec<u32>> {
+    let mut postings: HashMap<rank::StemId, Vec<u32>> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        for stem in &f.meta {
+            let releases = postings.entry(*stem).or_default();
+            if releases.last() != Some(&(i as u32)) {
+                releases.push(i as u32);
+            }
+        }
+    }
+    postings
 }
 
 fn suggestion(r: &crate::corpus::Release) -> Suggestion {

@@ -103,8 +103,27 @@ pub fn content_tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// `content_tokens` as stem ids: re-ranking reads every candidate paragraph this way,
+/// and a string per word would cost more than the comparisons it serves.
+pub fn content_stem_ids(analyzer: &TextAnalyzer, text: &str) -> Vec<super::rank::StemId> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        if !is_name_tail_at(text, t.offset_from, t.offset_to) {
+            out.push(super::rank::stem_id(&t.text));
+        }
+    }
+    out
+}
+
 fn is_name_tail(text: &str, t: &Token) -> bool {
-    let Some(before) = text.get(..t.start) else {
+    is_name_tail_at(text, t.start, t.end)
+}
+
+fn is_name_tail_at(text: &str, start: usize, end: usize) -> bool {
+    let Some(before) = text.get(..start) else {
         return false;
     };
     let Some(head) = before.strip_suffix('-') else {
@@ -115,7 +134,7 @@ fn is_name_tail(text: &str, t: &Token) -> bool {
         .next()
         .unwrap_or("");
     let tail_lower = text
-        .get(t.start..t.end)
+        .get(start..end)
         .is_some_and(|w| w.starts_with(char::is_lowercase));
     tail_lower
         && head_word.starts_with(char::is_uppercase)
@@ -148,6 +167,12 @@ mod tests {
             .map(|t| t.stem)
             .collect();
         assert_eq!(stems, ["chung", "byung", "and", "asean", "rok", "won"]);
+        let ids = content_stem_ids(&a, "Chung Byung-won and ASEAN-ROK won");
+        let expected: Vec<_> = stems
+            .iter()
+            .map(|s| crate::search::rank::stem_id(s))
+            .collect();
+        assert_eq!(ids, expected);
     }
 
     #[test]

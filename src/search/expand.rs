@@ -127,7 +127,7 @@ impl Vocabulary {
         word: &str,
         stem_all: impl Fn(&str) -> Vec<String>,
     ) -> Option<String> {
-        let edits = one_edit(word);
+        let edits = one_edit(word, ENDING);
         let stems = stem_all(&edits.join(" "));
         stems
             .into_iter()
@@ -166,13 +166,18 @@ impl Vocabulary {
     }
 }
 
-/// Every word one edit away from `word` (lower-case letters only).
-fn one_edit(word: &str) -> Vec<String> {
+/// How many letters at the end of a word `nearest_by_one_edit` edits: the stemmer
+/// reads the rest, so `nearest` already meets a slip there.
+const ENDING: usize = 4;
+
+/// Every word one edit away from `word` within its last `ending` letters (lower-case
+/// letters only).
+fn one_edit(word: &str, ending: usize) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = Vec::new();
     let at = |i: usize| chars[..i].iter().collect::<String>();
     let from = |i: usize| chars[i.min(chars.len())..].iter().collect::<String>();
-    for i in 0..=chars.len() {
+    for i in chars.len().saturating_sub(ending)..=chars.len() {
         for c in 'a'..='z' {
             out.push(format!("{}{c}{}", at(i), from(i)));
             if i < chars.len() && chars[i] != c {
@@ -236,6 +241,22 @@ mod tests {
         assert_eq!(v.nearest("dailogu", 1), Some("dialogu"));
         assert_eq!(v.nearest("budget", 1), None);
         assert_eq!(v.nearest("program", 1), None, "a corpus word is not a typo");
+    }
+
+    #[test]
+    fn a_broken_ending_is_mended_by_one_edit_of_the_word_as_written() {
+        let v = Vocabulary::new(vec![("meet".into(), 30), ("chair".into(), 12)]);
+        let a = crate::search::analyzer::build();
+        let stem_all = |t: &str| crate::search::analyzer::stems(&a, t);
+        assert_eq!(
+            v.nearest_by_one_edit("meetng", stem_all).as_deref(),
+            Some("meet")
+        );
+        assert_eq!(
+            v.nearest_by_one_edit("chared", stem_all).as_deref(),
+            Some("chair")
+        );
+        assert_eq!(v.nearest_by_one_edit("budget", stem_all), None);
     }
 
     #[test]

@@ -27,12 +27,10 @@ fn ids(stems: &[String]) -> Vec<StemId> {
     stems.iter().map(|s| stem_id(s)).collect()
 }
 
-/// What re-ranking needs of a paragraph, computed the first time it is a candidate and
-/// kept: its stems (without the tails of hyphenated names) and which kinds of facts it
-/// states. Bounded by the corpus size.
-#[derive(Debug, Clone)]
+/// Which kinds of facts a paragraph states, computed the first time it is a candidate
+/// and kept. Bounded by the corpus size.
+#[derive(Debug, Clone, Default)]
 pub struct ParagraphFacts {
-    pub stems: Box<[StemId]>,
     pub has_date: bool,
     pub has_period: bool,
     pub has_quantity: bool,
@@ -42,13 +40,8 @@ pub struct ParagraphFacts {
 }
 
 impl ParagraphFacts {
-    pub fn of(text: &str, a: &TextAnalyzer) -> ParagraphFacts {
-        let stems = analyzer::content_tokens(a, text)
-            .iter()
-            .map(|t| stem_id(&t.stem))
-            .collect();
+    pub fn of(text: &str) -> ParagraphFacts {
         ParagraphFacts {
-            stems,
             has_date: !find_dates(text).is_empty(),
             has_period: crate::text::find_period(text).is_some(),
             has_quantity: crate::text::has_quantity(text),
@@ -59,8 +52,23 @@ impl ParagraphFacts {
     }
 }
 
-/// One lazily filled `ParagraphFacts` per paragraph, in index order.
-pub type FactsCache = Vec<OnceLock<ParagraphFacts>>;
+/// What re-ranking learns of each paragraph, in index order, filled lazily: its stems
+/// (without the tails of hyphenated names), and apart from them its `ParagraphFacts`,
+/// which cost more and which a paragraph read only for a name (`lacks_name`) never
+/// needs.
+pub struct FactsCache {
+    stems: Vec<OnceLock<Box<[StemId]>>>,
+    facts: Vec<OnceLock<ParagraphFacts>>,
+}
+
+impl FactsCache {
+    pub fn new(paragraphs: usize) -> FactsCache {
+        FactsCache {
+            stems: (0..paragraphs).map(|_| OnceLock::new()).collect(),
+            facts: (0..paragraphs).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
 
 /// What the ranker knows about a release beyond its text.
 #[derive(Debug, Clone)]
@@ -246,12 +254,14 @@ pub struct Ranked {
     /// Whether the release is from, or the paragraph mentions, a year the question
     /// names (`None` when it names none).
     pub year_match: Option<bool>,
-    /// Whether its release never names someone or something the question names.
-    pub lacks_name: bool,
 }
 
 pub fn contains<T: PartialEq>(haystack: &[T], needle: &[T]) -> bool {
-    positions(haystack, needle).next().is_some()
+    match needle {
+        // Most variants are one word: a plain scan, without a window per position.
+        [one] => haystack.contains(one),
+        _ => positions(haystack, needle).next().is_some(),
+    }
 }
 
 /// Where `needle` starts in `haystack`. Checks the first element before the slice: most
@@ -295,9 +305,14 @@ impl Context<'_> {
         })
     }
 
-    /// The paragraph's stems (see `ParagraphFacts`).
+    /// The paragraph's stems (see `FactsCache`).
     pub fn stems(&self, at: ParagraphRef) -> &[StemId] {
-        &self.paragraph(at).stems
+        match self.paragraphs.stems.get(self.pid(at)) {
+            Some(cell) => {
+                cell.get_or_init(|| analyzer::content_stem_ids(self.analyzer, self.text(at)).into())
+            }
+            None => &[],
+        }
     }
 
     /// The paragraph's text.
@@ -306,29 +321,29 @@ impl Context<'_> {
     }
 
     pub fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
-        let pid = self.first_pid[at.release as usize] as usize + at.paragraph as usize;
-        let text =
-            &self.corpus.releases()[at.release as usize].paragraphs[at.paragraph as usize].text;
-        match self.paragraphs.get(pid) {
-            Some(cell) => cell.get_or_init(|| ParagraphFacts::of(text, self.analyzer)),
+        match self.paragraphs.facts.get(self.pid(at)) {
+            Some(cell) => cell.get_or_init(|| ParagraphFacts::of(self.text(at))),
             None => unreachable_facts(),
         }
+    }
+
+    fn pid(&self, at: ParagraphRef) -> usize {
+        self.first_pid[at.release as usize] as usize + at.paragraph as usize
     }
 }
 
 /// `first_pid` and the cache are built from the same corpus as the hits, so a miss
 /// cannot happen; an empty record keeps it harmless if it ever did.
 fn unreachable_facts() -> &'static ParagraphFacts {
-    static EMPTY: OnceLock<ParagraphFacts> = OnceLock::new();
-    EMPTY.get_or_init(|| ParagraphFacts {
-        stems: Box::new([]),
+    static EMPTY: ParagraphFacts = ParagraphFacts {
         has_date: false,
         has_period: false,
         has_quantity: false,
         has_person: false,
         has_country: false,
         has_place: false,
-    })
+    };
+    &EMPTY
 }
 
 /// Re-ranks BM25 hits, best first.
@@ -345,13 +360,11 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             let release = &releases[hit.at.release as usize];
             let para = cx.paragraph(hit.at);
             let fact = &cx.releases[hit.at.release as usize];
-            let parent = cx
-                .parent(hit.at)
-                .map_or(&[][..], |p| &cx.paragraph(p).stems[..]);
+            let parent = cx.parent(hit.at).map_or(&[][..], |p| cx.stems(p));
+            let stems = cx.stems(hit.at);
             // "Which *countries* …" is answered by a quote that names countries.
             let answered = q.focus.filter(|_| para.has_country && asks_countries);
-            let (coverage, text_coverage, gap) =
-                coverage(w, &para.stems, &fact.meta, parent, answered);
+            let (coverage, text_coverage, gap) = coverage(w, stems, &fact.meta, parent, answered);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
@@ -362,19 +375,17 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 None if !q.meetings.is_empty() => -0.1,
                 None => 0.0,
             };
-            score += 0.2 * proximity(w, &para.stems);
-            let year_match = year_match(q, release, &para.stems);
+            score += 0.2 * proximity(w, stems);
+            let year_match = year_match(q, release, stems);
             score += match year_match {
                 Some(true) => 0.15,
                 Some(false) => -0.1,
                 None => 0.0,
             };
             score += kind_bonus(q, para);
-            if !w.titled.is_empty() && (titled_name_in(w, &para.stems) || titled_name_in(w, parent))
-            {
+            if !w.titled.is_empty() && (titled_name_in(w, stems) || titled_name_in(w, parent)) {
                 score += TITLED_NAME_BONUS;
             }
-            let lacks_name = lacks_name(w, hit.at, &fact.meta, parent, cx);
             Ranked {
                 at: hit.at,
                 score,
@@ -382,7 +393,6 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 text_coverage,
                 gap,
                 year_match,
-                lacks_name,
             }
         })
         .collect();
@@ -394,20 +404,15 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
 }
 
 /// Whether a name the question asks about ("What did Minister *Kang* propose?") is
-/// missing from the paragraph, its context and every other paragraph of its release:
-/// then the paragraph is about someone else, however well it covers the rest.
-fn lacks_name(
-    w: &Weights,
-    at: ParagraphRef,
-    meta: &[StemId],
-    parent: &[StemId],
-    cx: &Context<'_>,
-) -> bool {
-    let paragraphs = cx
-        .corpus
-        .releases()
-        .get(at.release as usize)
-        .map_or(0, |r| r.paragraphs.len());
+/// missing from the release of `at`: its title and meeting and every paragraph. Then
+/// the paragraph is about someone else, however well it covers the rest. Asked only of
+/// the passages that may be cited — reading a whole release costs more than ranking a
+/// paragraph, and most candidates are never cited.
+pub fn lacks_name(w: &Weights, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    let Some(release) = cx.corpus.releases().get(at.release as usize) else {
+        return true;
+    };
+    let meta = &cx.releases[at.release as usize].meta;
     let named_in =
         |stems: &[StemId], variants: &[Vec<StemId>]| variants.iter().any(|v| contains(stems, v));
     w.ids
@@ -415,16 +420,13 @@ fn lacks_name(
         .zip(&w.name)
         .filter(|(_, name)| **name)
         .any(|(variants, _)| {
-            let here = named_in(&cx.paragraph(at).stems, variants)
-                || named_in(meta, variants)
-                || named_in(parent, variants);
-            !here
-                && !(0..paragraphs as u32).any(|paragraph| {
+            !named_in(meta, variants)
+                && !(0..release.paragraphs.len() as u32).any(|paragraph| {
                     let p = ParagraphRef {
                         release: at.release,
                         paragraph,
                     };
-                    named_in(&cx.paragraph(p).stems, variants)
+                    named_in(cx.stems(p), variants)
                 })
         })
 }
