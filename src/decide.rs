@@ -4,7 +4,7 @@
 //! archive set, which nothing here is fitted to; `examples/why` prints them for any
 //! question.
 
-use crate::search::rank::{self, Context, Ranked, Weights};
+use crate::search::rank::{self, Context, Fact, Ranked, Weights};
 use crate::search::{Kind, Question};
 
 /// What one passage says of the question, each in 0..=1.
@@ -102,7 +102,7 @@ const SENTENCE_WINDOW: usize = 25;
 
 impl Signals {
     pub fn of(q: &Question, w: &Weights, r: &Ranked, cx: &Context<'_>) -> Signals {
-        let facts = cx.paragraph(r.at);
+        let has = |fact| cx.has(r.at, fact);
         let total = w.total();
         let unknown: f32 = w
             .weight
@@ -124,17 +124,17 @@ impl Signals {
                     .iter()
                     .flat_map(|c| c.asked.split_whitespace())
                     .collect();
-                let someone_new = facts.has_person && crate::names::person(&asked, text).is_some();
+                let someone_new = has(Fact::Person) && crate::names::person(&asked, text).is_some();
                 // Countries act too: "Who is the country coordinator?" — Malaysia.
-                someone_new || facts.has_country && !w.name.iter().any(|n| *n)
+                someone_new || has(Fact::Country) && !w.name.iter().any(|n| *n)
             }
             Kind::When if crate::search::lexicon::get().asks_clock_time(&q.text) => {
                 crate::text::has_clock_time(text)
             }
-            Kind::When => facts.has_date || facts.has_period,
-            Kind::Where => facts.has_place,
+            Kind::When => has(Fact::Date) || has(Fact::Period),
+            Kind::Where => has(Fact::Place),
             // An amount the question itself gives ("KF-21") is not the one it asks for.
-            Kind::HowMuch => facts.has_quantity && quantity_besides(text, &q.text),
+            Kind::HowMuch => has(Fact::Quantity) && quantity_besides(text, &q.text),
             _ => true,
         };
         Signals {

@@ -196,7 +196,7 @@ impl Engine {
     /// Whether the best passage answers (see `decide`).
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
-        decision.answers &= !rank::lacks_name(w, best.at, &self.context());
+        decision.answers &= !rank::lacks_name(q, w, best.at, &self.context());
         decision
     }
 
@@ -274,14 +274,14 @@ impl Engine {
     /// Step 3: candidate paragraphs, re-ranked, best first.
     pub fn rank(&self, q: &Question, w: &Weights, top: usize) -> Vec<Ranked> {
         // "Latest" needs the newest releases among the candidates even when older
-        // ones match the words better; a year needs that year's releases even when
-        // other years' look alike (an archive holds a Dialogue every year).
-        let wide = q.latest || !q.years.is_empty();
+        // ones match the words better. (A year needs no more: the search keeps that
+        // year's releases and the paragraphs that name it.)
+        let wide = q.latest;
         let limit = if wide { CANDIDATES * 5 } else { CANDIDATES }.max(top);
         let meetings = self.held_meetings(q);
         let hits = self
             .index
-            .search_with(q, &w.common, &meetings, limit)
+            .search_with(q, &w.common, &w.ubiquitous(), &meetings, limit)
             .unwrap_or_default();
         let mut ranked = rank::rerank(q, w, &hits, &self.context());
         // A question that names a year is answered from that year or not at all; one
@@ -299,6 +299,7 @@ impl Engine {
     fn context(&self) -> rank::Context<'_> {
         rank::Context {
             corpus: &self.corpus,
+            index: &self.index,
             releases: &self.facts,
             paragraphs: &self.paragraph_facts,
             first_pid: &self.first_pid,
@@ -341,7 +342,7 @@ impl Engine {
         // A point must say much of the question itself, in one sentence's worth of
         // words: the paragraph above it alone does not make it a second proof.
         points.retain(|r| {
-            self.supports(w, r)
+            self.supports(q, w, r)
                 && rank::densest_share(w, cx.stems(r.at), POINT_WINDOW) >= POINT_TEXT_COVERAGE
         });
         points.sort_by_key(|r| r.at);
@@ -349,8 +350,8 @@ impl Engine {
     }
 
     /// Whether a paragraph may stand as a citation beside the one that answers.
-    fn supports(&self, w: &Weights, r: &Ranked) -> bool {
-        r.coverage >= MIN_SUPPORT && !rank::lacks_name(w, r.at, &self.context())
+    fn supports(&self, q: &Question, w: &Weights, r: &Ranked) -> bool {
+        r.coverage >= MIN_SUPPORT && !rank::lacks_name(q, w, r.at, &self.context())
     }
 
     /// The ordinals of the meetings the question names whose series the corpus holds
@@ -421,7 +422,7 @@ impl Engine {
     ) -> Vec<Ranked> {
         let mut seen = std::collections::HashSet::new();
         let mut cited: Vec<Ranked> = Vec::with_capacity(top);
-        for r in order.filter(|r| self.supports(w, r)) {
+        for r in order.filter(|r| self.supports(q, w, r)) {
             if cited.len() >= top {
                 break;
             }

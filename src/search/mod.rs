@@ -208,22 +208,24 @@ impl Index {
     /// The best `limit` paragraphs for a question, best first; ties go to the earlier
     /// paragraph so results never depend on hash order.
     pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        self.search_with(q, &[], &[], limit)
+        self.search_with(q, &[], &[], &[], limit)
     }
 
-    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`) and
-    /// which meeting ordinals a candidate must hold (in its release's meeting or its
-    /// text). A common word ranks little but its phrases read huge position lists, so
-    /// it is looked up as single words only, and kept out of proximity clauses.
+    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`),
+    /// which are not to be looked up at all (`unsought`), and which meeting ordinals a
+    /// candidate must hold (in its release's meeting or its text). A common word ranks
+    /// little but its phrases read huge position lists, so it is looked up as single
+    /// words only, and kept out of proximity clauses.
     pub fn search_with(
         &self,
         q: &Question,
         common: &[bool],
+        unsought: &[bool],
         meetings: &[u32],
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let Some(query) = self.query(q, common, meetings, &searcher) else {
+        let Some(query) = self.query(q, common, unsought, meetings, &searcher) else {
             return Ok(Vec::new());
         };
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
@@ -296,6 +298,25 @@ impl Index {
             .unwrap_or(0)
     }
 
+    /// Whether a paragraph of the release `id` holds the phrase in its text, or its
+    /// title or meeting does. Should the index fail to say, it holds: a lookup error
+    /// must not turn an answer into "not found".
+    pub fn release_holds(&self, id: &str, phrase: &[String]) -> bool {
+        let searcher = self.reader.searcher();
+        let release = Term::from_field_text(self.fields.release, id);
+        [self.fields.text, self.fields.title, self.fields.meeting]
+            .into_iter()
+            .any(|field| {
+                let Some(words) = phrase_query(field, phrase) else {
+                    return false;
+                };
+                let in_release: Box<dyn Query> =
+                    Box::new(TermQuery::new(release.clone(), IndexRecordOption::Basic));
+                let both = BooleanQuery::new(vec![(Occur::Must, in_release), (Occur::Must, words)]);
+                both.count(&searcher).map_or(true, |n| n > 0)
+            })
+    }
+
     /// Whether matching a phrase whose rarest word is in `bound` paragraphs would read
     /// the positions of a large share of the corpus.
     fn costly(&self, bound: u64) -> bool {
@@ -306,6 +327,7 @@ impl Index {
         &self,
         q: &Question,
         common: &[bool],
+        unsought: &[bool],
         meetings: &[u32],
         searcher: &Searcher,
     ) -> Option<Box<dyn Query>> {
@@ -313,6 +335,9 @@ impl Index {
         let text_field = self.fields.text;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, concept) in q.concepts.iter().enumerate() {
+            if unsought.get(i).copied().unwrap_or(false) {
+                continue;
+            }
             let single_words_only = is_common(i);
             // A common word is looked up in the text alone: in the title, meeting and
             // place fields it stands in nearly every paragraph of a large archive, and

@@ -4,6 +4,7 @@
 //! fact asked for, and, for "latest", how recent it is.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -13,7 +14,7 @@ use crate::corpus::{Corpus, Release};
 use crate::text::{find_dates, find_meeting, ordinal_number};
 
 /// A stem as a number: re-ranking compares stems a great many times, and a paragraph's
-/// stems are kept (see `ParagraphFacts`) as eight bytes each rather than as strings.
+/// stems are kept (see `FactsCache`) as eight bytes each rather than as strings.
 pub type StemId = u64;
 
 /// FNV-1a: stable, fast, and collisions between two real stems are vanishingly rare.
@@ -27,45 +28,50 @@ fn ids(stems: &[String]) -> Vec<StemId> {
     stems.iter().map(|s| stem_id(s)).collect()
 }
 
-/// Which kinds of facts a paragraph states, computed the first time it is a candidate
-/// and kept. Bounded by the corpus size.
-#[derive(Debug, Clone, Default)]
-pub struct ParagraphFacts {
-    pub has_date: bool,
-    pub has_period: bool,
-    pub has_quantity: bool,
-    pub has_person: bool,
-    pub has_country: bool,
-    pub has_place: bool,
+/// A kind of fact a paragraph may state, for the kind of question that asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    Date,
+    Period,
+    Quantity,
+    Person,
+    Country,
+    Place,
 }
 
-impl ParagraphFacts {
-    pub fn of(text: &str) -> ParagraphFacts {
-        ParagraphFacts {
-            has_date: !find_dates(text).is_empty(),
-            has_period: crate::text::find_period(text).is_some(),
-            has_quantity: crate::text::has_quantity(text),
-            has_person: crate::names::person(&[], text).is_some(),
-            has_country: crate::countries::names_country(text),
-            has_place: crate::text::places(text).next().is_some(),
+impl Fact {
+    fn holds(self, text: &str) -> bool {
+        match self {
+            Fact::Date => !find_dates(text).is_empty(),
+            Fact::Period => crate::text::find_period(text).is_some(),
+            Fact::Quantity => crate::text::has_quantity(text),
+            Fact::Person => crate::names::person(&[], text).is_some(),
+            Fact::Country => crate::countries::names_country(text),
+            Fact::Place => crate::text::places(text).next().is_some(),
         }
+    }
+
+    /// Its bit in `FactsCache::facts`: the low byte says the fact was looked for, the
+    /// high byte whether it holds.
+    fn bit(self) -> u16 {
+        1 << self as u16
     }
 }
 
-/// What re-ranking learns of each paragraph, in index order, filled lazily: its stems
-/// (without the tails of hyphenated names), and apart from them its `ParagraphFacts`,
-/// which cost more and which a paragraph read only for a name (`lacks_name`) never
-/// needs.
+/// What re-ranking learns of each paragraph, in index order, filled lazily and kept:
+/// its stems (without the tails of hyphenated names), and each `Fact` once a question
+/// asks for it — a question of one kind needs one or two of them, and looking for a
+/// person or a date costs more than the stems.
 pub struct FactsCache {
     stems: Vec<OnceLock<Box<[StemId]>>>,
-    facts: Vec<OnceLock<ParagraphFacts>>,
+    facts: Vec<AtomicU16>,
 }
 
 impl FactsCache {
     pub fn new(paragraphs: usize) -> FactsCache {
         FactsCache {
             stems: (0..paragraphs).map(|_| OnceLock::new()).collect(),
-            facts: (0..paragraphs).map(|_| OnceLock::new()).collect(),
+            facts: (0..paragraphs).map(|_| AtomicU16::new(0)).collect(),
         }
     }
 }
@@ -120,6 +126,8 @@ pub struct Weights {
     pub known: Vec<bool>,
     /// Concepts in more than a fifth of the paragraphs ("ASEAN", "Korea").
     pub common: Vec<bool>,
+    /// Share of the paragraphs holding each concept.
+    pub share: Vec<f32>,
     /// Names the corpus knows that are neither common nor a title ("Kang" in "Minister
     /// Kang"): a release that never names them does not answer.
     pub name: Vec<bool>,
@@ -137,6 +145,7 @@ impl Weights {
         let mut weight = Vec::new();
         let mut known = Vec::new();
         let mut common = Vec::new();
+        let mut shares = Vec::new();
         let mut name = Vec::new();
         for c in &q.concepts {
             let df = c
@@ -173,6 +182,7 @@ impl Weights {
             name.push(c.name && df > 0 && !is_common && !title && c.ordinal.is_none());
             known.push(df > 0 && !paraphrased);
             common.push(is_common);
+            shares.push(df as f32 / n);
         }
         let ids: Vec<Vec<Vec<StemId>>> = q
             .concepts
@@ -184,10 +194,22 @@ impl Weights {
             weight,
             known,
             common,
+            share: shares,
             name,
             ids,
             titled,
         }
+    }
+
+    /// Concepts too common to look up when the question has others: in most
+    /// paragraphs ("ASEAN", "Korea" in an archive about them), they barely move BM25
+    /// yet have the longest posting lists. Re-ranking still counts them (coverage).
+    pub fn ubiquitous(&self) -> Vec<bool> {
+        let too_common: Vec<bool> = self.share.iter().map(|s| *s > UBIQUITOUS_SHARE).collect();
+        if too_common.iter().all(|c| *c) {
+            return Vec::new();
+        }
+        too_common
     }
 
     pub fn total(&self) -> f32 {
@@ -229,6 +251,10 @@ const RANKS: &[&str] = &["deputy", "vice", "assistant", "acting", "former"];
 
 /// A concept in more than this share of the paragraphs is common.
 pub const COMMON_SHARE: f32 = 0.2;
+
+/// A concept in more than this share of the paragraphs is not looked up (see
+/// `Weights::ubiquitous`).
+pub const UBIQUITOUS_SHARE: f32 = 0.6;
 
 /// An unknown word weighs as much as a word found in this share of the paragraphs.
 pub const UNKNOWN_WORD_SHARE: f32 = 0.075;
@@ -281,6 +307,7 @@ pub fn positions<'a, T: PartialEq>(
 /// Everything re-ranking reads besides the question and the hits.
 pub struct Context<'a> {
     pub corpus: &'a Corpus,
+    pub index: &'a Index,
     pub releases: &'a [ReleaseFacts],
     pub paragraphs: &'a FactsCache,
     /// Index order number of each release's first paragraph.
@@ -320,30 +347,25 @@ impl Context<'_> {
         &self.corpus.releases()[at.release as usize].paragraphs[at.paragraph as usize].text
     }
 
-    pub fn paragraph(&self, at: ParagraphRef) -> &ParagraphFacts {
-        match self.paragraphs.facts.get(self.pid(at)) {
-            Some(cell) => cell.get_or_init(|| ParagraphFacts::of(self.text(at))),
-            None => unreachable_facts(),
+    /// Whether the paragraph states a fact of this kind. Two threads may both look
+    /// for it the first time; they find the same, so the race costs only the work.
+    pub fn has(&self, at: ParagraphRef, fact: Fact) -> bool {
+        let Some(cell) = self.paragraphs.facts.get(self.pid(at)) else {
+            return false;
+        };
+        let (looked, holds) = (fact.bit(), fact.bit() << 8);
+        let known = cell.load(Ordering::Relaxed);
+        if known & looked != 0 {
+            return known & holds != 0;
         }
+        let found = fact.holds(self.text(at));
+        cell.fetch_or(looked | if found { holds } else { 0 }, Ordering::Relaxed);
+        found
     }
 
     fn pid(&self, at: ParagraphRef) -> usize {
         self.first_pid[at.release as usize] as usize + at.paragraph as usize
     }
-}
-
-/// `first_pid` and the cache are built from the same corpus as the hits, so a miss
-/// cannot happen; an empty record keeps it harmless if it ever did.
-fn unreachable_facts() -> &'static ParagraphFacts {
-    static EMPTY: ParagraphFacts = ParagraphFacts {
-        has_date: false,
-        has_period: false,
-        has_quantity: false,
-        has_person: false,
-        has_country: false,
-        has_place: false,
-    };
-    &EMPTY
 }
 
 /// Re-ranks BM25 hits, best first.
@@ -358,12 +380,13 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
         .iter()
         .map(|hit| {
             let release = &releases[hit.at.release as usize];
-            let para = cx.paragraph(hit.at);
             let fact = &cx.releases[hit.at.release as usize];
             let parent = cx.parent(hit.at).map_or(&[][..], |p| cx.stems(p));
             let stems = cx.stems(hit.at);
             // "Which *countries* …" is answered by a quote that names countries.
-            let answered = q.focus.filter(|_| para.has_country && asks_countries);
+            let answered = q
+                .focus
+                .filter(|_| asks_countries && cx.has(hit.at, Fact::Country));
             let (coverage, text_coverage, gap) = coverage(w, stems, &fact.meta, parent, answered);
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
@@ -382,7 +405,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 Some(false) => -0.1,
                 None => 0.0,
             };
-            score += kind_bonus(q, para);
+            score += kind_bonus(q, hit.at, cx);
             if !w.titled.is_empty() && (titled_name_in(w, stems) || titled_name_in(w, parent)) {
                 score += TITLED_NAME_BONUS;
             }
@@ -404,30 +427,22 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
 }
 
 /// Whether a name the question asks about ("What did Minister *Kang* propose?") is
-/// missing from the release of `at`: its title and meeting and every paragraph. Then
-/// the paragraph is about someone else, however well it covers the rest. Asked only of
-/// the passages that may be cited — reading a whole release costs more than ranking a
-/// paragraph, and most candidates are never cited.
-pub fn lacks_name(w: &Weights, at: ParagraphRef, cx: &Context<'_>) -> bool {
+/// missing from the release of `at`: from its title, its meeting and every paragraph.
+/// Then the paragraph is about someone else, however well it covers the rest. The
+/// index answers, for the passages that may be cited only: reading a whole release
+/// costs more than ranking a paragraph.
+pub fn lacks_name(q: &Question, w: &Weights, at: ParagraphRef, cx: &Context<'_>) -> bool {
     let Some(release) = cx.corpus.releases().get(at.release as usize) else {
         return true;
     };
-    let meta = &cx.releases[at.release as usize].meta;
-    let named_in =
-        |stems: &[StemId], variants: &[Vec<StemId>]| variants.iter().any(|v| contains(stems, v));
-    w.ids
+    q.concepts
         .iter()
         .zip(&w.name)
         .filter(|(_, name)| **name)
-        .any(|(variants, _)| {
-            !named_in(meta, variants)
-                && !(0..release.paragraphs.len() as u32).any(|paragraph| {
-                    let p = ParagraphRef {
-                        release: at.release,
-                        paragraph,
-                    };
-                    named_in(cx.stems(p), variants)
-                })
+        .any(|(c, _)| {
+            !c.variants
+                .iter()
+                .any(|v| cx.index.release_holds(&release.id, v))
         })
 }
 
@@ -572,13 +587,14 @@ fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool>
     Some(q.years.contains(&release.date.year) || in_text)
 }
 
-fn kind_bonus(q: &Question, para: &ParagraphFacts) -> f32 {
+fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
+    let has = |fact| cx.has(at, fact);
     match q.kind {
-        Kind::Who if q.asks_person() && para.has_person => 0.1,
-        Kind::When if para.has_date => 0.15,
-        Kind::When if para.has_period => 0.05,
-        Kind::Where if para.has_place => 0.1,
-        Kind::HowMuch if para.has_quantity => 0.2,
+        Kind::Who if q.asks_person() && has(Fact::Person) => 0.1,
+        Kind::When if has(Fact::Date) => 0.15,
+        Kind::When if has(Fact::Period) => 0.05,
+        Kind::Where if has(Fact::Place) => 0.1,
+        Kind::HowMuch if has(Fact::Quantity) => 0.2,
         _ => 0.0,
     }
 }
