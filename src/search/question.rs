@@ -12,6 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{self, Token};
 use super::synonyms::{Phrase, Synonyms};
+use crate::lexicon::{self, Frames};
 use crate::text::{ordinal_number, ordinal_suffix, year_of};
 
 /// Questions longer than this are cut: a question is a sentence, not a document.
@@ -88,7 +89,7 @@ pub struct Question {
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
-        analyzer::stems_of_words(super::lexicon::get().stop_words())
+        analyzer::stems_of_words(lexicon::get().stop_words())
             .into_iter()
             .collect()
     })
@@ -245,8 +246,44 @@ fn normalise_ordinals(text: &str) -> String {
     out.join(" ")
 }
 
+/// The kind of fact a question asks for, from its lower-case words: the cue that opens
+/// it, else "what" or yes/no by its first word, else its first cue (`[frames]` in
+/// `config/lexicon.toml`).
 fn kind_of(lower: &str) -> Kind {
-    super::lexicon::get().kind_of(&super::lexicon::words(lower))
+    let lex = lexicon::get();
+    let words = lexicon::words(lower);
+    let first = words.first().copied().unwrap_or("");
+    if let Some(kind) = cue_at(&lex.frames, &words, 0) {
+        kind
+    } else if matches!(first, "what" | "which") {
+        Kind::What
+    } else if lex.yes_no.iter().any(|w| w == first) {
+        Kind::YesNo
+    } else {
+        (0..words.len())
+            .find_map(|at| cue_at(&lex.frames, &words, at))
+            .unwrap_or(Kind::What)
+    }
+}
+
+/// The kind whose cue starts at word `at`; the longest cue wins ("which country
+/// hosted" over "which country").
+fn cue_at(frames: &Frames, words: &[&str], at: usize) -> Option<Kind> {
+    let kinds = [
+        (Kind::When, &frames.when),
+        (Kind::Where, &frames.where_),
+        (Kind::HowMuch, &frames.how_much),
+        (Kind::Who, &frames.who),
+    ];
+    kinds
+        .iter()
+        .flat_map(|(kind, cues)| cues.iter().map(move |c| (*kind, c)))
+        .filter(|(_, cue)| {
+            let cue: Vec<&str> = cue.split_whitespace().collect();
+            words.get(at..at + cue.len()) == Some(&cue[..])
+        })
+        .max_by_key(|(_, cue)| cue.len())
+        .map(|(kind, _)| kind)
 }
 
 fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
@@ -396,6 +433,33 @@ mod tests {
         );
         assert_eq!(act("When did Korea pledge the fund?"), None);
         assert_eq!(act("What is the Fund?"), None);
+    }
+
+    fn kind(q: &str) -> Kind {
+        kind_of(&q.to_lowercase())
+    }
+
+    #[test]
+    fn the_opening_decides_the_kind_and_a_later_clause_does_not() {
+        assert_eq!(kind("Which city hosted the 26th Dialogue?"), Kind::Where);
+        assert_eq!(kind("Which country hosted it?"), Kind::Where);
+        assert_eq!(kind("Which countries attended?"), Kind::Who);
+        assert_eq!(
+            kind("What was his position when he co-chaired it?"),
+            Kind::What
+        );
+        assert_eq!(kind("What time did it start?"), Kind::When);
+        assert_eq!(
+            kind("Was Viet Nam one of the countries whose ministers met?"),
+            Kind::YesNo
+        );
+        assert_eq!(kind("29th dialogue venue"), Kind::Where);
+        assert_eq!(kind("Before their meeting, when had they met?"), Kind::When);
+        assert_eq!(
+            kind("How big is trade between Korea and ASEAN?"),
+            Kind::HowMuch
+        );
+        assert_eq!(kind("Tell me about KASI"), Kind::What);
     }
 
     #[test]
