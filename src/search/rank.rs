@@ -10,6 +10,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::analyzer;
 use super::{Hit, Index, Kind, ParagraphRef, Question};
 use crate::corpus::{Corpus, Release};
+use crate::lexicon;
 use crate::text::{find_dates, find_meeting, ordinal_number};
 
 /// A stem as a number: re-ranking compares stems a great many times, and a paragraph's
@@ -202,7 +203,7 @@ fn titled_names(
     let ranked = |i: usize| {
         q.concepts
             .get(i)
-            .is_some_and(|c| RANKS.contains(&c.asked.to_lowercase().as_str()))
+            .is_some_and(|c| lexicon::get().ranks.contains(&c.asked.to_lowercase()))
     };
     (1..q.concepts.len())
         .filter(|&n| name[n] && is_title(n - 1))
@@ -215,9 +216,6 @@ fn titled_names(
         })
         .collect()
 }
-
-/// Words that make a title another post: a Deputy Minister is not the Minister.
-const RANKS: &[&str] = &["deputy", "vice", "assistant", "acting", "former"];
 
 /// A concept in more than this share of the paragraphs is common.
 pub const COMMON_SHARE: f32 = 0.2;
@@ -492,11 +490,12 @@ fn coverage(
     (all / w.total(), text / w.total(), gap / w.total())
 }
 
-/// `RANKS` as the analyzer stems them.
+/// The lexicon's ranks ("deputy", "vice" …: a Deputy Minister is not the Minister) as
+/// the analyzer stems them.
 fn rank_stems() -> &'static [StemId] {
     static STEMS: OnceLock<Vec<StemId>> = OnceLock::new();
     STEMS.get_or_init(|| {
-        analyzer::stems_of_words(RANKS.iter().copied())
+        analyzer::stems_of_words(lexicon::get().ranks.iter())
             .iter()
             .map(|s| stem_id(s))
             .collect()
