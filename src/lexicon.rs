@@ -27,6 +27,17 @@ pub struct Lexicon {
     pub countries: Countries,
     pub country_words: Words,
     pub home_country: Words,
+    pub meeting_words: Words,
+    pub not_places: Words,
+    pub abbreviations: Words,
+    pub number_words: Words,
+    /// Found anywhere in a text, as written.
+    pub money: Vec<String>,
+    /// Found anywhere in a lower-case text.
+    pub clock_marks: Vec<String>,
+    pub year_leads: Words,
+    /// Tried in order.
+    pub date_ranges: Vec<String>,
 }
 
 /// The cues of each kind of question (lower case, one or more words).
@@ -172,5 +183,6 @@ mod tests {
         assert!(lex.countries.is_word("Malaysia") && !lex.countries.is_word("Viet"));
         assert!(lex.countries.phrases().any(|p| p == "Viet Nam"));
         assert!(lex.countries.phrases().any(|p| p == "U.S."));
+        assert!(lex.meeting_words.contains("Dialogue") && lex.abbreviations.contains("Dr"));
     }
 }
