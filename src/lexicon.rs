@@ -70,24 +70,30 @@ pub struct Frames {
     pub who: Vec<String>,
 }
 
-/// A list of single words, sorted once so that a lookup is a binary search that
-/// allocates nothing.
+/// A list of single words, sorted once by length, then bytes, so that a lookup is a
+/// binary search that allocates nothing and mostly compares lengths alone.
 #[derive(Debug, Default, Deserialize)]
 #[serde(from = "Vec<String>")]
 pub struct Words(Box<[String]>);
 
 impl From<Vec<String>> for Words {
     fn from(mut words: Vec<String>) -> Words {
-        words.sort_unstable();
+        words.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
         words.dedup();
         Words(words.into_boxed_slice())
     }
 }
 
+/// The order `Words` keeps: by length, then bytes.
+fn order(word: &str) -> (usize, &[u8]) {
+    (word.len(), word.as_bytes())
+}
+
 impl Words {
     /// Whether the word is in the list, as written.
     pub fn contains(&self, word: &str) -> bool {
-        self.0.binary_search_by(|w| w.as_str().cmp(word)).is_ok()
+        let key = order(word);
+        self.0.binary_search_by(|w| order(w).cmp(&key)).is_ok()
     }
 
     /// Whether the word is in the list, ignoring ASCII case.

@@ -12,7 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{self, Token};
 use super::synonyms::{Phrase, Synonyms};
-use crate::lexicon::{self, Frames};
+use crate::lexicon::{self, Frames, Words};
 use crate::text::{ordinal_number, ordinal_suffix, year_of};
 
 /// Questions longer than this are cut: a question is a sentence, not a document.
@@ -97,17 +97,17 @@ fn stop_stems() -> &'static HashSet<String> {
 
 /// The stems that end a meeting's name in a question ("the 30th *dialogue*", "the 23rd
 /// *FMM*"): the lexicon's meeting words and meeting acronyms, as the analyzer stems them.
-fn meeting_stems() -> &'static HashSet<String> {
-    static STEMS: OnceLock<HashSet<String>> = OnceLock::new();
+fn meeting_stems() -> &'static Words {
+    static STEMS: OnceLock<Words> = OnceLock::new();
     STEMS.get_or_init(|| {
         let lex = lexicon::get();
         let acronyms = lex
             .meeting_acronyms
             .iter()
             .map(|(acronym, _)| acronym.as_str());
-        analyzer::stems_of_words(lex.meeting_words.iter().chain(acronyms))
-            .into_iter()
-            .collect()
+        Words::from(analyzer::stems_of_words(
+            lex.meeting_words.iter().chain(acronyms),
+        ))
     })
 }
 
@@ -517,7 +517,7 @@ mod tests {
 
     #[test]
     fn meetings_end_in_the_lexicons_meeting_words_and_acronyms() {
-        let mut stems: Vec<&str> = meeting_stems().iter().map(String::as_str).collect();
+        let mut stems: Vec<&str> = meeting_stems().iter().collect();
         stems.sort_unstable();
         let expected = [
             "arf", "confer", "consult", "dialogu", "fmm", "forum", "meet", "session", "som",
