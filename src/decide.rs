@@ -128,7 +128,7 @@ impl Signals {
                 // Countries act too: "Who is the country coordinator?" — Malaysia.
                 someone_new || has(Fact::Country) && !w.name.iter().any(|n| *n)
             }
-            Kind::When if crate::search::lexicon::get().asks_clock_time(&q.text) => {
+            Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
                 crate::text::has_clock_time(text)
             }
             Kind::When => has(Fact::Date) || has(Fact::Period),

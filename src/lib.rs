@@ -11,6 +11,7 @@ mod countries;
 pub mod decide;
 mod engine;
 pub mod eval;
+mod lexicon;
 mod names;
 pub mod qlog;
 pub mod text;

@@ -1,44 +1,14 @@
 //! People's names in a quote: "Saleumxay Kommasith" in "… Foreign Minister, Saleumxay
 //! Kommasith, Minister Cho …". A name is a run of capitalised words next to a title
 //! (Minister, Ambassador, Leader …), trimmed of titles and of the question's own words,
-//! and always a verbatim stretch of the quote.
+//! and always a verbatim stretch of the quote. The words (titles, what is not a name,
+//! particles) are in `config/lexicon.toml`.
 
-/// Titles that come before a name and are not part of it.
-const TITLES: &[&str] = &[
-    "Minister",
-    "Deputy",
-    "Prime",
-    "Foreign",
-    "Vice",
-    "President",
-    "Secretary-General",
-    "Dr.",
-    "Ambassador",
-    "Acting",
-    "Leader",
-    "Director-General",
-    "Head",
-    "Chair",
-    "Co-chair",
-    "Mr.",
-    "Ms.",
-    "Affairs",
-    "Secretary",
-    "General",
-    "Senior",
-    "Officials",
-    "Political",
-    "Ministry",
-    "Ministers",
-    "Meeting",
-    "Member",
-    "States",
-    "Deputy-Secretary-General",
-];
+use crate::lexicon;
 
 /// Whether a word is a title or a part of one ("Secretary-General", "Minister").
 pub fn is_title(word: &str) -> bool {
-    TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+    lexicon::get().is_title(word)
 }
 
 /// A person's name in the quote, nearest to the words the question asked about:
@@ -51,6 +21,7 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
 /// asked about first (ties in the quote's order): "Yeo Seung-bae … co-chaired the
 /// meeting with Vu Ho" holds two.
 pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
+    let lex = lexicon::get();
     let words: Vec<(usize, &str)> = word_offsets(snippet);
     let mut found: Vec<(usize, String)> = Vec::new();
     let mut i = 0;
@@ -60,7 +31,7 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
         for (j, (_, w)) in words.iter().enumerate().skip(i) {
             // "Mohamad bin Hasan": a lower-case particle inside a name.
             let particle = !run.is_empty()
-                && PARTICLES.contains(w)
+                && lex.particles.contains(w)
                 && words.get(j + 1).is_some_and(|(_, next)| is_name_word(next));
             if !is_name_word(w) && !particle {
                 break;
@@ -80,7 +51,8 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
         }
         // Titles and asked words are trimmed from the ends only, so the name stays a
         // verbatim stretch of the quote.
-        let skip = |w: &&str| TITLES.contains(w) || asked.iter().any(|a| a.eq_ignore_ascii_case(w));
+        let skip =
+            |w: &&str| lex.titles.contains(w) || asked.iter().any(|a| a.eq_ignore_ascii_case(w));
         let bare: Vec<&str> = run
             .iter()
             .map(|w| w.trim_end_matches([',', ';', ':', ')']))
@@ -89,7 +61,9 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
         // "Minister of Foreign Affairs of Malaysia Mohamad bin Hasan".
         let after_title = bare
             .iter()
-            .rposition(|w| TITLES.contains(w) || not_a_name(w) || crate::countries::is_country(w))
+            .rposition(|w| {
+                lex.titles.contains(w) || not_a_name(w) || crate::countries::is_country(w)
+            })
             .map_or(0, |t| t + 1);
         let from = after_title
             + bare[after_title..]
@@ -99,11 +73,11 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
         let to = bare.iter().rposition(|w| !skip(w)).map_or(from, |t| t + 1);
         let name: Vec<&str> = bare.get(from..to.max(from)).unwrap_or_default().to_vec();
         let clean = name.iter().all(|w| {
-            PARTICLES.contains(w)
+            lex.particles.contains(w)
                 || !w.contains(['(', '“', '"', '’', '\''])
                     && !w.chars().all(|c| c.is_uppercase())
                     && !not_a_name(w)
-                    && !TITLES.contains(w)
+                    && !lex.titles.contains(w)
         });
         // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
         // title words of its own run is titled, however far the post's first word is.
@@ -133,13 +107,14 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
 /// How far the nearest country the question does not name stands from the words it
 /// asks about (Korea, whose ministry writes every release, aside).
 fn nearest_country(words: &[(usize, &str)], asked: &[&str]) -> usize {
+    let home = &lexicon::get().home_country;
     words
         .iter()
         .enumerate()
         .filter(|(_, (_, w))| {
             let core = w.trim_matches(|c: char| !c.is_alphanumeric());
             crate::countries::is_country(core)
-                && !matches!(core, "Korea" | "ROK")
+                && !home.contains(core)
                 && !asked.iter().any(|a| a.starts_with(core))
         })
         .map(|(j, _)| distance_to_asked(words, j, 1, asked))
@@ -167,108 +142,16 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
         .skip(start)
         .take(len)
         .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
-    let person_titles = [
-        "Minister",
-        "Ambassador",
-        "Secretary-General",
-        "Dr",
-        "President",
-        "Leader",
-        "Chair",
-        "Co-chair",
-        "Director-General",
-        "Delegation",
-    ];
-    around.chain(inside).any(|w| person_titles.contains(&w))
+    let titles = &lexicon::get().person_titles;
+    around.chain(inside).any(|w| titles.contains(w))
 }
 
-/// Capitalised words that belong to names of meetings and bodies, not of people
-/// (months, checked apart, neither).
-const NOT_NAMES: &[&str] = &[
-    "On",
-    "In",
-    "At",
-    "The",
-    "During",
-    "From",
-    "With",
-    "For",
-    "As",
-    "By",
-    "Organization",
-    "Trade",
-    "Policy",
-    "Agreement",
-    "Framework",
-    "Fund",
-    "Funds",
-    "Project",
-    "Program",
-    "Programme",
-    "Economic",
-    "Union",
-    "Bank",
-    "Centre",
-    "Center",
-    "Secretariat",
-    "Government",
-    "Office",
-    "Embassy",
-    "Mission",
-    "Peninsula",
-    "Sea",
-    "Expo",
-    "World",
-    "Cooperation",
-    "Security",
-    "Development",
-    "Indo-Pacific",
-    "Southeast",
-    "Asia",
-    "Asian",
-    "Pacific",
-    "Vision",
-    "Outlook",
-    "Roadmap",
-    "Strategic",
-    "Comprehensive",
-    "Special",
-    "Regional",
-    "Ministerial",
-    "United",
-    "Joint",
-    "Statement",
-    "Declaration",
-    "Treaty",
-    "Meeting",
-    "Meetings",
-    "Dialogue",
-    "Summit",
-    "Forum",
-    "Partnership",
-    "Initiative",
-    "Community",
-    "Council",
-    "Committee",
-    "Republic",
-    "Korea",
-    "ASEAN-related",
-    "ASEAN-ROK",
-    "Strategy",
-    "Plan",
-    "Action",
-    "Member",
-    "States",
-    "Countries",
-    "Nations",
-    "Region",
-];
-
+/// Capitalised words that belong to names of meetings, bodies and places, not of people
+/// (titles and months, checked apart, neither).
 fn not_a_name(w: &str) -> bool {
-    NOT_NAMES.contains(&w) || (w.len() >= 3 && crate::corpus::Date::month_from_name(w).is_some())
+    lexicon::get().not_names.contains(w)
+        || (w.len() >= 3 && crate::corpus::Date::month_from_name(w).is_some())
 }
-
-const PARTICLES: &[&str] = &["bin", "binti", "van", "von", "de", "da", "del", "al"];
 
 fn is_given_name(w: &str) -> bool {
     let core = w.trim_end_matches([',', '.', ';', ':', ')']);

@@ -1,7 +1,10 @@
 //! Small text helpers shared by the corpus, the search and the composer: dates and
 //! meetings as releases write them, ordinals, sentences, and folding for comparison.
+//! Their words (meeting words, abbreviations, number words …) are in
+//! `config/lexicon.toml`; the spelled-out ordinals, a closed grammar, are here.
 
 use crate::corpus::Date;
+use crate::lexicon;
 
 /// A date phrase found in a text, e.g. "May 15 to 16" or "July 26, 2024".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,9 +145,10 @@ impl Scan<'_> {
     fn range_end(&mut self, month: u8) -> Option<(u8, u8)> {
         self.skip_spaces();
         let rest = self.rest();
-        let sep = ["to", "-", "–", "~"]
-            .into_iter()
-            .find(|s| rest.starts_with(s))?;
+        let sep = lexicon::get()
+            .date_ranges
+            .iter()
+            .find(|s| rest.starts_with(s.as_str()))?;
         self.pos += sep.len();
         self.skip_spaces();
         let mut end_month = month;
@@ -194,44 +198,17 @@ pub fn find_period(text: &str) -> Option<&str> {
     }
     words.windows(2).find_map(|w| {
         let lead = w[0].1.to_lowercase();
-        (matches!(lead.as_str(), "in" | "since" | "from" | "until") && year_of(w[1].1).is_some())
-            .then_some(w[1].1)
+        (lexicon::get().year_leads.contains(&lead) && year_of(w[1].1).is_some()).then_some(w[1].1)
     })
 }
 
-const NUMBER_WORDS: &[&str] = &[
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "million",
-    "billion",
-    "dozens",
-];
-
-/// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
-/// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
 /// Whether the text gives a time of day: "10 a.m.", "3:30 p.m.", "at 9 o'clock".
 pub fn has_clock_time(text: &str) -> bool {
     let lower = text.to_lowercase();
-    let marked = ["a.m.", "p.m.", "o'clock", "o’clock"]
+    let marked = lexicon::get()
+        .clock_marks
         .iter()
-        .any(|m| lower.contains(m));
+        .any(|m| lower.contains(m.as_str()));
     let b = lower.as_bytes();
     let hh_mm = (1..b.len().saturating_sub(2)).any(|i| {
         b[i] == b':'
@@ -242,12 +219,11 @@ pub fn has_clock_time(text: &str) -> bool {
     marked || hh_mm
 }
 
+/// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
+/// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
 pub fn has_quantity(text: &str) -> bool {
-    if text.contains('%')
-        || ["USD", "US$", "KRW", "dollars"]
-            .iter()
-            .any(|u| text.contains(u))
-    {
+    let lex = lexicon::get();
+    if text.contains('%') || lex.money.iter().any(|u| text.contains(u.as_str())) {
         return true;
     }
     let dates: Vec<(usize, usize)> = find_dates(text)
@@ -257,7 +233,7 @@ pub fn has_quantity(text: &str) -> bool {
     words(text).any(|(at, w)| {
         let in_date = dates.iter().any(|&(s, e)| at >= s && at < e);
         let cardinal = w.bytes().all(|b| b.is_ascii_digit()) && year_of(w).is_none() && !in_date;
-        cardinal || NUMBER_WORDS.contains(&w.to_lowercase().as_str())
+        cardinal || lex.number_words.contains(&w.to_lowercase())
     })
 }
 
@@ -291,22 +267,10 @@ impl WordBounds for str {
     }
 }
 
-/// Words that end the name of a meeting.
-const MEETING_WORDS: &[&str] = &[
-    "Dialogue",
-    "Meeting",
-    "Meetings",
-    "Summit",
-    "Forum",
-    "Conference",
-    "Session",
-    "Consultation",
-    "Talks",
-];
-
 /// "26th ASEAN-ROK Dialogue" or "23rd ASEAN-ROK Foreign Ministers’ Meeting": an ordinal
 /// followed by capitalised words, up to a word that names a kind of meeting.
 pub fn find_meeting(text: &str) -> Option<String> {
+    let meeting_words = &lexicon::get().meeting_words;
     let tokens: Vec<&str> = text.split_whitespace().collect();
     for (i, token) in tokens.iter().enumerate() {
         if ordinal_number(token).is_none() {
@@ -318,7 +282,7 @@ pub fn find_meeting(text: &str) -> Option<String> {
             if !bare.starts_with(|c: char| c.is_uppercase()) {
                 break;
             }
-            if MEETING_WORDS.contains(&bare) {
+            if meeting_words.contains(bare) {
                 end = Some(j);
             }
             if bare.len() != word.len() {
@@ -415,13 +379,6 @@ pub fn ordinal_suffix(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
-/// Words before a period that do not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "No", "Nos", "Gen", "Lt", "Col", "Amb", "Jr", "Sr",
-    "vs", "etc", "e.g", "i.e", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
-    "Oct", "Nov", "Dec",
-];
-
 /// Byte ranges of the sentences of a paragraph. Keeps "Dr. Kao", "Retno L.P. Marsudi"
 /// and "the U.S. and India" inside one sentence.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
@@ -465,11 +422,8 @@ fn is_abbreviation(before: &str) -> bool {
     let word = before.rsplit([' ', '\u{a0}', '(']).next().unwrap_or("");
     let single_initial = word.chars().count() == 1 && word.starts_with(char::is_uppercase);
     let initials = word.contains('.') && word.split('.').all(|p| p.chars().count() <= 1);
-    single_initial || initials || ABBREVIATIONS.contains(&word)
+    single_initial || initials || lexicon::get().abbreviations.contains(word)
 }
-
-/// Words that start a capitalised run but are not a place (months aside).
-const NOT_PLACES: &[&str] = &["the", "The", "ASEAN", "Korea", "ROK", "In", "Meeting"];
 
 /// The places a text names after "in", in order: "Vientiane, Lao PDR" from "… in
 /// Vientiane, Lao PDR, on July 26".
@@ -478,7 +432,8 @@ pub fn places(text: &str) -> impl Iterator<Item = &str> {
         let run = capitalised_run(&text[at + 4..], true);
         let first = run.split([' ', ',']).next().unwrap_or("");
         let month = crate::corpus::Date::month_from_name(first).is_some();
-        (!run.is_empty() && !NOT_PLACES.contains(&first) && !month).then_some(run)
+        let not_place = lexicon::get().not_places.contains(first);
+        (!run.is_empty() && !not_place && !month).then_some(run)
     })
 }
 

@@ -42,7 +42,7 @@ pub fn lead(
 /// the whole fact.
 fn who(q: &Question, telling: &[&str], snippet: &str) -> Option<String> {
     let people = crate::names::people(telling, snippet);
-    let joint = crate::search::lexicon::get().asks_joint_role(&q.text);
+    let joint = crate::lexicon::get().asks_joint_role(&q.text);
     match people.as_slice() {
         [first, second, ..] if joint => Some(format!("{first} and {second}")),
         [first, ..] => Some(first.clone()),

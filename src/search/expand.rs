@@ -57,7 +57,7 @@ fn line_starts() -> &'static [usize] {
 /// (`config/lexicon.toml`). Irregular forms ("spoke", "held") have lines of their own.
 fn base_forms(word: &str) -> Vec<String> {
     let mut forms = vec![word.to_string()];
-    for (suffix, with) in super::lexicon::get().detachments() {
+    for (suffix, with) in crate::lexicon::get().detachments() {
         if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.len() >= 2) {
             let form = format!("{stem}{with}");
             if !forms.contains(&form) {

@@ -8,7 +8,6 @@
 
 pub mod analyzer;
 pub mod expand;
-pub mod lexicon;
 pub mod question;
 pub mod rank;
 pub mod store;

@@ -12,6 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{self, Token};
 use super::synonyms::{Phrase, Synonyms};
+use crate::lexicon::{self, Frames, Words};
 use crate::text::{ordinal_number, ordinal_suffix, year_of};
 
 /// Questions longer than this are cut: a question is a sentence, not a document.
@@ -88,25 +89,49 @@ pub struct Question {
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
-        analyzer::stems_of_words(super::lexicon::get().stop_words())
+        analyzer::stems_of_words(lexicon::get().stop_words())
             .into_iter()
             .collect()
     })
 }
 
-const MEETING_STEMS: &[&str] = &[
-    "dialogu", "meet", "summit", "forum", "confer", "session", "consult", "talk", "fmm", "som",
-    "arf",
-];
+/// The stems that end a meeting's name in a question ("the 30th *dialogue*", "the 23rd
+/// *FMM*"): the lexicon's meeting words and meeting acronyms, as the analyzer stems them.
+fn meeting_stems() -> &'static Words {
+    static STEMS: OnceLock<Words> = OnceLock::new();
+    STEMS.get_or_init(|| {
+        let lex = lexicon::get();
+        let acronyms = lex
+            .meeting_acronyms
+            .iter()
+            .map(|(acronym, _)| acronym.as_str());
+        Words::from(analyzer::stems_of_words(
+            lex.meeting_words.iter().chain(acronyms),
+        ))
+    })
+}
+
+/// Each meeting acronym's stem and the stem of the word that ends the name it stands
+/// for ("fmm" → "meet").
+fn acronym_kinds() -> &'static [(String, String)] {
+    static KINDS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let a = analyzer::build();
+        let stem = |word: &str| analyzer::stems(&a, word).pop().unwrap_or_default();
+        lexicon::get()
+            .meeting_acronyms
+            .iter()
+            .map(|(acronym, word)| (stem(acronym), stem(word)))
+            .collect()
+    })
+}
 
 impl Question {
     /// "Who …?" asks for a person ("Which countries …?" does not).
     pub fn asks_person(&self) -> bool {
         let lower = self.text.to_lowercase();
         self.kind == Kind::Who
-            && ["who ", "whom ", "whose "]
-                .iter()
-                .any(|w| lower.starts_with(w))
+            && lexicon::opens_with(&lower, &lexicon::get().person_questions)
             && !self.asks_identity()
     }
 
@@ -114,9 +139,7 @@ impl Question {
     /// a role, not another person's name.
     pub fn asks_identity(&self) -> bool {
         let lower = self.text.to_lowercase();
-        ["who is ", "who was ", "who's ", "who are ", "who were "]
-            .iter()
-            .any(|w| lower.starts_with(w))
+        lexicon::opens_with(&lower, &lexicon::get().identity_questions)
             && !self.concepts.is_empty()
             && self.concepts.iter().all(|c| c.name)
             // "Who is the ASEAN Secretary-General?" names a post: it asks for a person.
@@ -156,12 +179,13 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     }
 }
 
-/// "The latest …": the newest release answers. ("The next …" does not: the newest
-/// release is about a meeting already held; "next" stays a word to find. Nor does
-/// "the current …": the newest release that mentions a post may name a deputy.)
+/// "The latest …": the newest release answers (`latest` in the lexicon says which
+/// words ask for it, and why "next" and "current" do not).
 fn asks_latest(lower: &str) -> bool {
-    let phrase = ["latest", "most recent", "newest", "last "];
-    phrase.iter().any(|p| lower.contains(p))
+    lexicon::get()
+        .latest
+        .iter()
+        .any(|p| lower.contains(p.as_str()))
 }
 
 /// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
@@ -169,7 +193,7 @@ fn asks_latest(lower: &str) -> bool {
 fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
     let at = tokens.windows(2).find_map(|w| {
         let word = text[w[0].start..w[0].end].to_lowercase();
-        (matches!(word.as_str(), "which" | "what") && !is_stop(&w[1].stem))
+        (lexicon::get().what_words.contains(&word) && !is_stop(&w[1].stem))
             .then(|| &text[w[1].start..w[1].end])
     })?;
     concepts
@@ -181,16 +205,14 @@ fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
 /// Singapore *agree* on?"): the doer is the run of names, numbers and joining words
 /// after the auxiliary.
 fn action(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
+    let lex = lexicon::get();
     let word = |t: &Token| &text[t.start..t.end];
     let aux = tokens.windows(2).position(|w| {
         word(&w[0]).eq_ignore_ascii_case("what")
-            && matches!(
-                word(&w[1]).to_lowercase().as_str(),
-                "did" | "does" | "do" | "will" | "would" | "has" | "have" | "had"
-            )
+            && lex.action_auxiliaries.contains(&word(&w[1]).to_lowercase())
     })?;
     let verb = tokens[aux + 2..].iter().map(word).find(|w| {
-        let joining = matches!(w.to_lowercase().as_str(), "and" | "the" | "of" | "s");
+        let joining = lex.doer_joiners.contains(&w.to_lowercase());
         !joining && !w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
     })?;
     concepts
@@ -245,8 +267,44 @@ fn normalise_ordinals(text: &str) -> String {
     out.join(" ")
 }
 
+/// The kind of fact a question asks for, from its lower-case words: the cue that opens
+/// it, else "what" or yes/no by its first word, else its first cue (`[frames]` in
+/// `config/lexicon.toml`).
 fn kind_of(lower: &str) -> Kind {
-    super::lexicon::get().kind_of(&super::lexicon::words(lower))
+    let lex = lexicon::get();
+    let words = lexicon::words(lower);
+    let first = words.first().copied().unwrap_or("");
+    if let Some(kind) = cue_at(&lex.frames, &words, 0) {
+        kind
+    } else if lex.what_words.contains(first) {
+        Kind::What
+    } else if lex.yes_no.contains(first) {
+        Kind::YesNo
+    } else {
+        (0..words.len())
+            .find_map(|at| cue_at(&lex.frames, &words, at))
+            .unwrap_or(Kind::What)
+    }
+}
+
+/// The kind whose cue starts at word `at`; the longest cue wins ("which country
+/// hosted" over "which country").
+fn cue_at(frames: &Frames, words: &[&str], at: usize) -> Option<Kind> {
+    let kinds = [
+        (Kind::When, &frames.when),
+        (Kind::Where, &frames.where_),
+        (Kind::HowMuch, &frames.how_much),
+        (Kind::Who, &frames.who),
+    ];
+    kinds
+        .iter()
+        .flat_map(|(kind, cues)| cues.iter().map(move |c| (*kind, c)))
+        .filter(|(_, cue)| {
+            let cue: Vec<&str> = cue.split_whitespace().collect();
+            words.get(at..at + cue.len()) == Some(&cue[..])
+        })
+        .max_by_key(|(_, cue)| cue.len())
+        .map(|(kind, _)| kind)
 }
 
 fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
@@ -315,11 +373,10 @@ fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
 
 /// The word that ends a meeting's name as releases write it, for an acronym.
 fn spelled_kind(stem: &str) -> &str {
-    match stem {
-        "fmm" | "som" => "meet",
-        "arf" => "forum",
-        other => other,
-    }
+    acronym_kinds()
+        .iter()
+        .find(|(acronym, _)| acronym == stem)
+        .map_or(stem, |(_, kind)| kind.as_str())
 }
 
 fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
@@ -334,7 +391,7 @@ fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
         let window = tokens.iter().enumerate().skip(i + 1).take(5);
         let end = window
             .take_while(|(_, t)| !is_stop(&t.stem) || t.stem == "of")
-            .filter(|(_, t)| MEETING_STEMS.contains(&t.stem.as_str()))
+            .filter(|(_, t)| meeting_stems().contains(&t.stem))
             .map(|(j, _)| j)
             .last();
         if let Some(end) = end {
@@ -398,9 +455,24 @@ mod tests {
         assert_eq!(act("What is the Fund?"), None);
     }
 
+    /// The cue that opens a question decides its kind, and a later clause does not
+    /// ("What was his position when …"); a keyword query takes its first cue's.
     #[test]
     fn kinds_of_questions() {
         let cases = [
+            ("Which city hosted the 26th Dialogue?", Kind::Where),
+            ("Which country hosted it?", Kind::Where),
+            ("Which countries attended?", Kind::Who),
+            ("What was his position when he co-chaired it?", Kind::What),
+            ("What time did it start?", Kind::When),
+            (
+                "Was Viet Nam one of the countries whose ministers met?",
+                Kind::YesNo,
+            ),
+            ("29th dialogue venue", Kind::Where),
+            ("Before their meeting, when had they met?", Kind::When),
+            ("How big is trade between Korea and ASEAN?", Kind::HowMuch),
+            ("Tell me about KASI", Kind::What),
             ("When was the 29th ASEAN-ROK Dialogue held?", Kind::When),
             (
                 "Where did Minister Cho hold bilateral meetings?",
@@ -441,6 +513,21 @@ mod tests {
         assert_eq!(q.meetings[0].ordinal, 26);
         assert_eq!(q.meetings[0].asked, "26th ASEAN-ROK Dialogue");
         assert_eq!(ask("the Third Summit").meetings[0].ordinal, 3);
+    }
+
+    #[test]
+    fn meetings_end_in_the_lexicons_meeting_words_and_acronyms() {
+        let mut stems: Vec<&str> = meeting_stems().iter().collect();
+        stems.sort_unstable();
+        let expected = [
+            "arf", "confer", "consult", "dialogu", "fmm", "forum", "meet", "session", "som",
+            "summit", "talk",
+        ];
+        assert_eq!(stems, expected);
+        assert_eq!(spelled_kind("fmm"), "meet");
+        assert_eq!(spelled_kind("arf"), "forum");
+        assert_eq!(spelled_kind("dialogu"), "dialogu");
+        assert_eq!(ask("the 23rd FMM").meetings[0].words, ["meet"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Re-ranking: BM25 finds candidates; this decides between them with what BM25 cannot
 //! see — how much of the question a paragraph covers (weighted by rarity), whether its
 //! release is the meeting or year the question names, whether it holds the kind of
-//! fact asked for, and, for "latest", how recent it is.
+//! fact asked for, and, for "latest", how recent it is. Every weight is a field of
+//! `RANKING`.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -11,6 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::analyzer;
 use super::{Hit, Index, Kind, ParagraphRef, Question};
 use crate::corpus::{Corpus, Release};
+use crate::lexicon;
 use crate::text::{find_dates, find_meeting, ordinal_number};
 
 /// A stem as a number: re-ranking compares stems a great many times, and a paragraph's
@@ -154,7 +156,7 @@ impl Weights {
                 .map(|v| index.doc_freq(v))
                 .max()
                 .unwrap_or(0);
-            let idf_of = |df: f32| ((n + 1.0) / (df + 0.5)).ln().max(0.1);
+            let idf_of = |df: f32| ((n + 1.0) / (df + 0.5)).ln().max(RANKING.min_idf);
             // A word the corpus never uses counts against an answer, but only as much
             // as a fairly rare word: questions paraphrase ("fell", "celebrate"). Its
             // rarity is not its own (it has none), or in a large archive one unknown
@@ -163,21 +165,21 @@ impl Weights {
             // do not use: it weighs as one, and its absence proves nothing.
             let paraphrased = c.expansion == super::Expansion::Thesaurus;
             let idf = if (df == 0 || paraphrased) && !c.name {
-                idf_of(n * UNKNOWN_WORD_SHARE)
+                idf_of(n * RANKING.unknown_word_share)
             } else {
                 idf_of(df as f32)
             };
             // The word naming the kind of answer ("what *share*", "which *countries*")
             // rarely stands in the answer itself.
             let share = if q.focus == Some(weight.len()) {
-                FOCUS_SHARE
+                RANKING.focus_share
             } else if q.action == Some(weight.len()) && df > 0 {
-                ACTION_SHARE
+                RANKING.action_share
             } else {
                 1.0
             };
             weight.push(idf * share);
-            let is_common = df as f32 > n * COMMON_SHARE;
+            let is_common = df as f32 > n * RANKING.common_share;
             let title = c.asked.split_whitespace().all(crate::names::is_title);
             name.push(c.name && df > 0 && !is_common && !title && c.ordinal.is_none());
             known.push(df > 0 && !paraphrased);
@@ -205,7 +207,11 @@ impl Weights {
     /// paragraphs ("ASEAN", "Korea" in an archive about them), they barely move BM25
     /// yet have the longest posting lists. Re-ranking still counts them (coverage).
     pub fn ubiquitous(&self) -> Vec<bool> {
-        let too_common: Vec<bool> = self.share.iter().map(|s| *s > UBIQUITOUS_SHARE).collect();
+        let too_common: Vec<bool> = self
+            .share
+            .iter()
+            .map(|s| *s > RANKING.ubiquitous_share)
+            .collect();
         if too_common.iter().all(|c| *c) {
             return Vec::new();
         }
@@ -232,7 +238,7 @@ fn titled_names(
     let ranked = |i: usize| {
         q.concepts
             .get(i)
-            .is_some_and(|c| RANKS.contains(&c.asked.to_lowercase().as_str()))
+            .is_some_and(|c| lexicon::get().ranks.contains(&c.asked.to_lowercase()))
     };
     (1..q.concepts.len())
         .filter(|&n| name[n] && is_title(n - 1))
@@ -246,24 +252,138 @@ fn titled_names(
         .collect()
 }
 
-/// Words that make a title another post: a Deputy Minister is not the Minister.
-const RANKS: &[&str] = &["deputy", "vice", "assistant", "acting", "former"];
+/// The re-ranker's weights, in one place. A candidate's score is BM25 and coverage
+/// (each 0..1, their weights summing to 1), less the gap, plus what it gains or loses
+/// for the meeting, year, kind of fact and titled name the question asks about. The
+/// values are set by hand — nothing fits them, unlike `decide::TUNING` — and they only
+/// order the candidates: whether the best one answers is `decide`'s call.
+/// `examples/why` prints a question's candidates with their scores.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranking {
+    /// BM25's share, as a share of the best candidate's BM25. BM25 found the
+    /// candidates by counting words, not by which of them the question turns on, so it
+    /// weighs less than coverage.
+    pub bm25: f32,
+    /// Coverage's share: the rarity-weighted share of the question the paragraph says
+    /// (the mean of that share with and without the paragraph's context). The paragraph
+    /// that says the question's rare words is the one about it, so this weighs most.
+    pub coverage: f32,
+    /// Taken off, times the weight share of the most important word of the question
+    /// the paragraph lacks (a word no release uses aside: that is likely a
+    /// paraphrase). Missing the one rare word a question turns on then costs about half
+    /// as much again as the coverage it takes: coverage alone would forgive it in a
+    /// paragraph that says the rest.
+    pub gap: f32,
+    /// Added when the release is the meeting the question names by ordinal ("the 26th
+    /// Dialogue"): its title says so, whatever words its paragraphs use.
+    pub meeting: f32,
+    /// Added (a loss) when the release is another meeting of the kind named: the 25th
+    /// Dialogue is the likeliest wrong answer about the 26th, sharing every word of the
+    /// question but the ordinal, so it loses more than the right meeting gains.
+    pub other_meeting: f32,
+    /// Added (a small loss) when the question names a meeting and the release is no
+    /// meeting of that kind: it may still speak of that meeting.
+    pub unnamed_meeting: f32,
+    /// Times the share of the question's neighbouring words that stand within `near`
+    /// words of each other: "foreign minister of Laos" said together, not its words
+    /// scattered. Less than coverage: it orders paragraphs that say the same words.
+    pub proximity: f32,
+    /// How many words apart two of the question's words may stand and still be near:
+    /// about a clause ("foreign minister of Laos" meets "Lao Deputy Prime Minister and
+    /// Foreign Minister").
+    pub near: usize,
+    /// Added when the release is from, or the paragraph mentions, a year the question
+    /// names.
+    pub year: f32,
+    /// Added (a loss) when neither is: smaller than the gain, since a paragraph may
+    /// tell of the year's events without writing the year ("this year").
+    pub other_year: f32,
+    /// Added for a "Who …?" question when the paragraph names a person.
+    pub who_person: f32,
+    /// Added for a when-question when the paragraph holds a date, the exact answer.
+    pub when_date: f32,
+    /// Added for a when-question when the paragraph holds only a period ("November
+    /// 2019", "in 1989"): a rougher answer than a date, so a third as much.
+    pub when_period: f32,
+    /// Added for a where-question when the paragraph names a place after "in".
+    pub where_place: f32,
+    /// Added for a how-much question when the paragraph states an amount; the most of
+    /// the kinds: the amount is the whole answer, and a paragraph can share every word
+    /// of the question without stating one.
+    pub how_much_amount: f32,
+    /// Added when the paragraph (or the one it stands under) names each person the
+    /// question names with a title, with that title and no rank before it ("Minister
+    /// Kang", not "Deputy Minister Kang" or "Dr. Kang"): as much as a date for a
+    /// when-question.
+    pub titled_name: f32,
+    /// Added to every paragraph of the newest release that covers a "latest" question
+    /// well enough: as much as BM25 and coverage together at their best, so the newest
+    /// release that answers goes first.
+    pub latest: f32,
+    /// How much of a "latest" question a release must cover to be the latest answer:
+    /// more than half, so the newest release that merely touches the topic does not win.
+    pub latest_min_coverage: f32,
+    /// How much a question's word counts when only the paragraph's context says it
+    /// (its release's title or meeting, or for a bullet the numbered paragraph above
+    /// it): half, since the context says what the paragraph is about, not that the
+    /// paragraph says it.
+    pub context_share: f32,
+    /// The least a question's word weighs (its IDF's floor), however common: a word in
+    /// nearly every paragraph still counts for something.
+    pub min_idf: f32,
+    /// A concept in more than this share of the paragraphs is common ("ASEAN", "Korea"
+    /// stand in most): looked up in the text alone, no name to insist on, not bolded.
+    pub common_share: f32,
+    /// A concept in more than this share of the paragraphs is not looked up when
+    /// the question has rarer ones (`Weights::ubiquitous`): it would read the longest
+    /// posting lists of the index for a word that barely moves BM25. Above
+    /// `common_share` so that "foreign minister" in an archive of meetings still
+    /// finds candidates; measured at 100,000 paragraphs (BENCHMARKS.md).
+    pub ubiquitous_share: f32,
+    /// A word the corpus never uses (or only paraphrases) weighs as a word found in this
+    /// share of the paragraphs: a fairly rare word, at every corpus size. It counts
+    /// against an answer, but its rarity is not its own (it has none), or in a large
+    /// archive one unknown word would outweigh every word the question shares with the
+    /// answer.
+    pub unknown_word_share: f32,
+    /// How much the word naming the kind of answer counts ("which *countries*", "what
+    /// *share*"): it rarely stands in the answer itself.
+    pub focus_share: f32,
+    /// How much the verb of "What did Korea *pledge* …" counts: releases tell the act
+    /// in their own verbs ("after expanding the Fund"), so it says less about which
+    /// paragraph answers; more than the focus word, since the act is still what is
+    /// asked about.
+    pub action_share: f32,
+}
 
-/// A concept in more than this share of the paragraphs is common.
-pub const COMMON_SHARE: f32 = 0.2;
-
-/// A concept in more than this share of the paragraphs is not looked up (see
-/// `Weights::ubiquitous`).
-pub const UBIQUITOUS_SHARE: f32 = 0.6;
-
-/// An unknown word weighs as much as a word found in this share of the paragraphs.
-pub const UNKNOWN_WORD_SHARE: f32 = 0.075;
-
-/// How much the word naming the kind of answer counts.
-pub const FOCUS_SHARE: f32 = 0.3;
-
-/// How much the verb of "What did Korea *pledge* …" counts.
-pub const ACTION_SHARE: f32 = 0.6;
+/// The weights the re-ranker uses.
+pub const RANKING: Ranking = Ranking {
+    bm25: 0.35,
+    coverage: 0.65,
+    gap: 0.3,
+    meeting: 0.3,
+    other_meeting: -0.5,
+    unnamed_meeting: -0.1,
+    proximity: 0.2,
+    near: 5,
+    year: 0.15,
+    other_year: -0.1,
+    who_person: 0.1,
+    when_date: 0.15,
+    when_period: 0.05,
+    where_place: 0.1,
+    how_much_amount: 0.2,
+    titled_name: 0.15,
+    latest: 1.0,
+    latest_min_coverage: 0.6,
+    context_share: 0.5,
+    min_idf: 0.1,
+    common_share: 0.2,
+    ubiquitous_share: 0.6,
+    unknown_word_share: 0.075,
+    focus_share: 0.3,
+    action_share: 0.6,
+};
 
 /// A candidate paragraph after re-ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -391,23 +511,25 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             // For ranking, words found only in the release's title or meeting count
             // for less than words the paragraph itself says.
             let ranking_coverage = (coverage + text_coverage) / 2.0;
-            let mut score = 0.35 * hit.score / top_bm25 + 0.65 * ranking_coverage - 0.3 * gap;
+            let r = &RANKING;
+            let mut score =
+                r.bm25 * hit.score / top_bm25 + r.coverage * ranking_coverage - r.gap * gap;
             score += match fact.meeting_match(q) {
-                Some(true) => 0.3,
-                Some(false) => -0.5,
-                None if !q.meetings.is_empty() => -0.1,
+                Some(true) => r.meeting,
+                Some(false) => r.other_meeting,
+                None if !q.meetings.is_empty() => r.unnamed_meeting,
                 None => 0.0,
             };
-            score += 0.2 * proximity(w, stems);
+            score += r.proximity * proximity(w, stems);
             let year_match = year_match(q, release, stems);
             score += match year_match {
-                Some(true) => 0.15,
-                Some(false) => -0.1,
+                Some(true) => r.year,
+                Some(false) => r.other_year,
                 None => 0.0,
             };
             score += kind_bonus(q, hit.at, cx);
             if !w.titled.is_empty() && (titled_name_in(w, stems) || titled_name_in(w, parent)) {
-                score += TITLED_NAME_BONUS;
+                score += r.titled_name;
             }
             Ranked {
                 at: hit.at,
@@ -446,10 +568,6 @@ pub fn lacks_name(q: &Question, w: &Weights, at: ParagraphRef, cx: &Context<'_>)
         })
 }
 
-/// How much naming the person as the question does ("Minister Kang", not "Deputy
-/// Minister Kang" or "Dr. Kang") adds.
-const TITLED_NAME_BONUS: f32 = 0.15;
-
 /// Whether the stems name each titled person of the question with the same title, and
 /// no rank before it that the question lacks.
 fn titled_name_in(w: &Weights, stems: &[StemId]) -> bool {
@@ -466,16 +584,13 @@ fn titled_name_in(w: &Weights, stems: &[StemId]) -> bool {
 fn prefer_newest(ranked: &mut [Ranked]) {
     let newest = ranked
         .iter()
-        .filter(|r| r.coverage >= LATEST_MIN_COVERAGE)
+        .filter(|r| r.coverage >= RANKING.latest_min_coverage)
         .map(|r| r.at.release)
         .min();
     for r in ranked.iter_mut().filter(|r| Some(r.at.release) == newest) {
-        r.score += 1.0;
+        r.score += RANKING.latest;
     }
 }
-
-/// How much of a "latest" question a release must cover to count as the latest answer.
-const LATEST_MIN_COVERAGE: f32 = 0.6;
 
 /// (coverage, text coverage, largest missing share): how much of the question the
 /// paragraph covers — with its context: its release's title and meeting, and for a
@@ -500,7 +615,7 @@ fn coverage(
             .iter()
             .any(|v| contains(meta, v) || contains(parent, v))
         {
-            all += 0.5 * weight;
+            all += RANKING.context_share * weight;
         } else if *known {
             // A word no release uses is likely a paraphrase; coverage accounts for it.
             gap = gap.max(*weight);
@@ -509,11 +624,12 @@ fn coverage(
     (all / w.total(), text / w.total(), gap / w.total())
 }
 
-/// `RANKS` as the analyzer stems them.
+/// The lexicon's ranks ("deputy", "vice" …: a Deputy Minister is not the Minister) as
+/// the analyzer stems them.
 fn rank_stems() -> &'static [StemId] {
     static STEMS: OnceLock<Vec<StemId>> = OnceLock::new();
     STEMS.get_or_init(|| {
-        analyzer::stems_of_words(RANKS.iter().copied())
+        analyzer::stems_of_words(lexicon::get().ranks.iter())
             .iter()
             .map(|s| stem_id(s))
             .collect()
@@ -524,7 +640,6 @@ fn rank_stems() -> &'static [StemId] {
 /// each other in the paragraph, in either order ("foreign minister of Laos" meets "Lao
 /// Deputy Prime Minister and Foreign Minister").
 fn proximity(w: &Weights, stems: &[StemId]) -> f32 {
-    const NEAR: usize = 5;
     if w.ids.len() < 2 {
         return 0.0;
     }
@@ -537,7 +652,7 @@ fn proximity(w: &Weights, stems: &[StemId]) -> f32 {
         .windows(2)
         .filter(|p| {
             p[0].iter()
-                .any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= NEAR))
+                .any(|a| p[1].iter().any(|b| a.abs_diff(*b) <= RANKING.near))
         })
         .count();
     near as f32 / (w.ids.len() - 1) as f32
@@ -590,11 +705,11 @@ fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool>
 fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
     let has = |fact| cx.has(at, fact);
     match q.kind {
-        Kind::Who if q.asks_person() && has(Fact::Person) => 0.1,
-        Kind::When if has(Fact::Date) => 0.15,
-        Kind::When if has(Fact::Period) => 0.05,
-        Kind::Where if has(Fact::Place) => 0.1,
-        Kind::HowMuch if has(Fact::Quantity) => 0.2,
+        Kind::Who if q.asks_person() && has(Fact::Person) => RANKING.who_person,
+        Kind::When if has(Fact::Date) => RANKING.when_date,
+        Kind::When if has(Fact::Period) => RANKING.when_period,
+        Kind::Where if has(Fact::Place) => RANKING.where_place,
+        Kind::HowMuch if has(Fact::Quantity) => RANKING.how_much_amount,
         _ => 0.0,
     }
 }

@@ -9,6 +9,7 @@ const CORE: &[&str] = &[
     "src/answer",
     "src/engine.rs",
     "src/eval.rs",
+    "src/lexicon.rs",
     "src/text.rs",
     "src/names.rs",
     "src/countries.rs",
@@ -81,5 +82,22 @@ fn telegram_and_ops_do_not_import_each_other() {
                 );
             }
         }
+    }
+}
+
+/// `lexicon` is data for everyone (`text`, `names`, `countries`, `search`, `answer`):
+/// it knows no other module of the crate.
+#[test]
+fn the_lexicon_knows_no_other_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("src/lexicon.rs")).unwrap_or_default();
+    assert!(!text.is_empty(), "src/lexicon.rs is read");
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        assert!(
+            !code.contains("crate::"),
+            "src/lexicon.rs:{}: the lexicon must not know another module: {line}",
+            n + 1
+        );
     }
 }
