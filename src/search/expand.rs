@@ -245,7 +245,11 @@ mod tests {
 
     #[test]
     fn a_broken_ending_is_mended_by_one_edit_of_the_word_as_written() {
-        let v = Vocabulary::new(vec![("meet".into(), 30), ("chair".into(), 12)]);
+        let v = Vocabulary::new(vec![
+            ("meet".into(), 30),
+            ("chair".into(), 12),
+            ("note".into(), 20),
+        ]);
         let a = crate::search::analyzer::build();
         let stem_all = |t: &str| crate::search::analyzer::stems(&a, t);
         assert_eq!(
@@ -257,6 +261,8 @@ mod tests {
             Some("chair")
         );
         assert_eq!(v.nearest_by_one_edit("budget", stem_all), None);
+        // A word's first letters are its own: "voted" is not a slip for "noted".
+        assert_eq!(v.nearest_by_one_edit("voted", stem_all), None);
     }
 
     #[test]
