@@ -14,6 +14,7 @@ pub mod store;
 pub mod synonyms;
 
 use tantivy::collector::TopDocs;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
     TermQuery,
@@ -96,6 +97,9 @@ impl Fields {
 const PHRASE_COUNT_LIMIT: f64 = 0.05;
 const PHRASE_COUNT_MIN: u64 = 2_000;
 
+/// Documents handed to tantivy's writer thread at a time.
+const WRITE_BATCH: usize = 1_000;
+
 /// Where a paragraph lives: index of its release in `Corpus::releases()` and of the
 /// paragraph in the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -155,8 +159,11 @@ impl Index {
             .tokenizers()
             .register(analyzer::NAME, analyzer::build());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        // Handed to the writer thread in batches: one hand-over (and wake-up) per
+        // document cost as much as indexing it.
+        let mut batch = Vec::with_capacity(WRITE_BATCH);
         for (pid, (_, release, para)) in paragraphs(corpus).enumerate() {
-            writer.add_document(doc!(
+            batch.push(UserOperation::Add(doc!(
                 f.text => para.text.as_str(),
                 f.title => release.title.as_str(),
                 f.meeting => release.meeting.as_str(),
@@ -164,8 +171,12 @@ impl Index {
                 f.year => u64::from(release.date.year),
                 f.release => release.id.as_str(),
                 f.pid => pid as u64,
-            ))?;
+            )));
+            if batch.len() == WRITE_BATCH {
+                writer.run(std::mem::take(&mut batch))?;
+            }
         }
+        writer.run(batch)?;
         writer.commit()?;
         writer.wait_merging_threads()?;
         Index::open_with(index, corpus)
