@@ -27,6 +27,18 @@ pub fn is_country(word: &str) -> bool {
     lexicon::get().countries.is_word(word)
 }
 
+/// Whether the words, as a question gives them ("Viet Nam's", "Malaysia"), are the name
+/// of a country other than the one whose ministry writes every release.
+pub fn is_foreign_country(words: &str) -> bool {
+    let name = words
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    let lex = lexicon::get();
+    !lex.home_country.contains(name)
+        && (lex.countries.is_word(name) || lex.countries.phrases().any(|p| p == name))
+}
+
 /// Whether a question's word asks for countries ("which *countries*").
 pub fn asks_for_countries(word: &str) -> bool {
     lexicon::get().country_words.contains(&word.to_lowercase())
@@ -44,5 +56,16 @@ mod tests {
         assert!(names_country("Viet Nam hosted"));
         assert!(!names_country("the Korean side and ASEAN Member States"));
         assert!(!names_country("Minister Chadwick and the Omani delegates"));
+    }
+
+    #[test]
+    fn a_foreign_country_as_a_question_gives_it() {
+        assert!(is_foreign_country("Viet Nam's"));
+        assert!(is_foreign_country("Malaysia"));
+        assert!(
+            !is_foreign_country("Korea's"),
+            "the home country is in every release"
+        );
+        assert!(!is_foreign_country("Vientiane"));
     }
 }

@@ -119,12 +119,7 @@ impl Signals {
             // Someone the question does not already name ("Who co-chaired it alongside
             // Chung?" is not answered by a quote naming only Chung).
             Kind::Who if q.asks_person() => {
-                let asked: Vec<&str> = q
-                    .concepts
-                    .iter()
-                    .flat_map(|c| c.asked.split_whitespace())
-                    .collect();
-                let someone_new = has(Fact::Person) && crate::names::person(&asked, text).is_some();
+                let someone_new = rank::names_someone_new(q, r.at, cx);
                 // Countries act too: "Who is the country coordinator?" — Malaysia.
                 someone_new || has(Fact::Country) && !w.name.iter().any(|n| *n)
             }
@@ -132,9 +127,14 @@ impl Signals {
                 crate::text::has_clock_time(text)
             }
             Kind::When => has(Fact::Date) || has(Fact::Period),
-            Kind::Where => has(Fact::Place),
-            // An amount the question itself gives ("KF-21") is not the one it asks for.
-            Kind::HowMuch => has(Fact::Quantity) && quantity_besides(text, &q.text),
+            // A place or an amount the composer can state: a place the question does not
+            // already name, an amount besides the question's own numbers ("KF-21") in a
+            // clause that shares a telling word with the question.
+            Kind::Where => has(Fact::Place) && crate::answer::stated_place(q, text).is_some(),
+            Kind::HowMuch => {
+                has(Fact::Quantity)
+                    && crate::answer::stated_amount(q, w, text, cx.analyzer).is_some()
+            }
             _ => true,
         };
         Signals {
@@ -174,17 +174,4 @@ impl Signals {
             self.focus,
         ]
     }
-}
-
-/// Whether `text` still states an amount once the numbers of the question are taken
-/// out of it.
-fn quantity_besides(text: &str, question: &str) -> bool {
-    let mut rest = text.to_string();
-    for number in question
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|n| !n.is_empty())
-    {
-        rest = rest.replace(number, " ");
-    }
-    crate::text::has_quantity(&rest)
 }

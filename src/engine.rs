@@ -196,8 +196,17 @@ impl Engine {
     /// Whether the best passage answers (see `decide`).
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
-        decision.answers &= !rank::lacks_name(q, w, best.at, &self.context());
+        decision.answers &= !self.premise_absent(q, w, best);
         decision
+    }
+
+    /// Whether the passage's release lacks whom or what the question takes as given: a
+    /// person it names, or — unless it asks whether — a country ("Was Viet Nam one of
+    /// the five?" is answered by the list of the five).
+    fn premise_absent(&self, q: &Question, w: &Weights, r: &Ranked) -> bool {
+        let cx = self.context();
+        rank::lacks_name(q, w, r.at, &cx)
+            || q.kind != Kind::YesNo && rank::lacks_country(q, r.at, &cx)
     }
 
     // The steps of `answer_top`, public so that benchmarks time each one on its own.
@@ -351,7 +360,7 @@ impl Engine {
 
     /// Whether a paragraph may stand as a citation beside the one that answers.
     fn supports(&self, q: &Question, w: &Weights, r: &Ranked) -> bool {
-        r.coverage >= MIN_SUPPORT && !rank::lacks_name(q, w, r.at, &self.context())
+        r.coverage >= MIN_SUPPORT && !self.premise_absent(q, w, r)
     }
 
     /// The ordinals of the meetings the question names whose series the corpus holds

@@ -39,6 +39,7 @@ pub struct Lexicon {
     /// Compared as written and, through `is_title`, ignoring case.
     pub titles: Words,
     pub person_titles: Words,
+    pub posts: Words,
     pub ranks: Words,
     pub not_names: Words,
     pub particles: Words,

@@ -237,6 +237,19 @@ pub fn has_quantity(text: &str) -> bool {
     })
 }
 
+/// Whether `text` still states an amount once the numbers of `question` are taken out
+/// of it ("How many KF-21 jets …?" is not answered by "KF-21").
+pub fn has_quantity_besides(text: &str, question: &str) -> bool {
+    let mut rest = text.to_string();
+    for number in question
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+    {
+        rest = rest.replace(number, " ");
+    }
+    has_quantity(&rest)
+}
+
 /// Words (runs of letters, digits and apostrophes/periods inside) with their offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_word_bound_indices()
@@ -484,6 +497,16 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_questions_own_numbers_are_no_amount() {
+        let q = "How many KF-21 fighter jets will Indonesia buy?";
+        assert!(!has_quantity_besides(
+            "the joint development program of fighter jets (KF-21/IF-X)",
+            q
+        ));
+        assert!(has_quantity_besides("Indonesia will buy 48 KF-21 jets", q));
+    }
 
     #[test]
     fn places_follow_in_and_are_not_months_or_ourselves() {

@@ -7,7 +7,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::types::Citation;
 use crate::corpus::Release;
 use crate::search::analyzer;
-use crate::search::rank::{Weights, contains, has_amount};
+use crate::search::rank::{Weights, contains};
 use crate::search::{Kind, Question};
 use crate::text::find_dates;
 
@@ -21,13 +21,13 @@ pub fn lead(
     let fact = match q.kind {
         Kind::When => when(q, &telling_words(q, w), release, &c.snippet)
             .or_else(|| names_release(q).then(|| release.date_label_long())),
-        Kind::Where => place(q, &c.snippet).or_else(|| {
+        Kind::Where => stated_place(q, &c.snippet).map(str::to_string).or_else(|| {
             (names_release(q) && !release.place.is_empty()).then(|| release.place.clone())
         }),
         // "Which ambassadors …" asks for a group, not a name: no person lead then.
         Kind::Who if q.asks_person() => who(q, &telling_words(q, w), &c.snippet),
         Kind::Who => None,
-        Kind::HowMuch => amount(q, w, &c.snippet, a),
+        Kind::HowMuch => stated_amount(q, w, &c.snippet, a).map(str::to_string),
         // A yes-no question gets the quotes, not a "yes": the releases rarely say "no".
         Kind::YesNo | Kind::What => None,
     };
@@ -41,7 +41,7 @@ pub fn lead(
 /// quote names in it, nearest first ("Yeo Seung-bae and Vu Ho"), so the lead states
 /// the whole fact.
 fn who(q: &Question, telling: &[&str], snippet: &str) -> Option<String> {
-    let people = crate::names::people(telling, snippet);
+    let people = crate::names::people_in_role(telling, &crate::names::roles(&q.text), snippet);
     let joint = crate::lexicon::get().asks_joint_role(&q.text);
     match people.as_slice() {
         [first, second, ..] if joint => Some(format!("{first} and {second}")),
@@ -129,19 +129,22 @@ fn positions_of(words: &[&str], text: &str) -> Vec<usize> {
 
 /// "Vientiane, Lao PDR" from "… in Vientiane, Lao PDR, on July 26": the first place
 /// the quote names that is not one of the question's own words.
-fn place(q: &Question, snippet: &str) -> Option<String> {
-    crate::text::places(snippet)
-        .find(|run| {
-            let first = run.split([' ', ',']).next().unwrap_or("");
-            !q.concepts.iter().any(|c| c.asked == first)
-        })
-        .map(str::to_string)
+pub fn stated_place<'a>(q: &Question, text: &'a str) -> Option<&'a str> {
+    crate::text::places(text).find(|run| {
+        let first = run.split([' ', ',']).next().unwrap_or("");
+        !q.concepts.iter().any(|c| c.asked == first)
+    })
 }
 
 /// The clause of the quote that states an amount and shares most with the question:
 /// "25% of Korea’s total bilateral ODA".
-fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<String> {
-    let clauses = snippet
+pub fn stated_amount<'a>(
+    q: &Question,
+    w: &Weights,
+    text: &'a str,
+    a: &TextAnalyzer,
+) -> Option<&'a str> {
+    let clauses = text
         .split([',', ';', ':', '(', ')'])
         .flat_map(|c| c.split(" -- "));
     // (weight of the question's words in the clause, whether one of them is telling)
@@ -157,7 +160,8 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
             })
     };
     let best = clauses
-        .filter(|c| has_amount(c))
+        // An amount the question itself gives ("KF-21") is not the one it asks for.
+        .filter(|c| crate::text::has_quantity_besides(c, &q.text))
         .filter_map(|clause| {
             let (weight, telling) = words(clause);
             // "How much … in 2021?": the clause that names the year asked about wins
@@ -168,7 +172,7 @@ fn amount(q: &Question, w: &Weights, snippet: &str, a: &TextAnalyzer) -> Option<
             (telling || year).then(|| (weight + if year { w.total() } else { 0.0 }, clause.trim()))
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
-    (!best.1.is_empty()).then(|| best.1.to_string())
+    (!best.1.is_empty()).then_some(best.1)
 }
 
 /// The question's words as asked, but for those in a large share of the corpus: the

@@ -5,4 +5,5 @@ mod lead;
 mod types;
 
 pub use compose::{Evidence, found, not_found};
+pub use lead::{stated_amount, stated_place};
 pub use types::{Answer, Citation, Suggestion};

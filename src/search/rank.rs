@@ -568,6 +568,24 @@ pub fn lacks_name(q: &Question, w: &Weights, at: ParagraphRef, cx: &Context<'_>)
         })
 }
 
+/// Whether the release of `at` never names a country the question names (Korea, whose
+/// ministry writes every release, aside): "What did Cho discuss with Viet Nam's minister
+/// in Vientiane?" is not answered by a release about five other countries. Unlike a
+/// person's name, a country counts however common it is in the corpus.
+pub fn lacks_country(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    let Some(release) = cx.corpus.releases().get(at.release as usize) else {
+        return true;
+    };
+    q.concepts
+        .iter()
+        .filter(|c| crate::countries::is_foreign_country(&c.asked))
+        .any(|c| {
+            !c.variants
+                .iter()
+                .any(|v| cx.index.release_holds(&release.id, v))
+        })
+}
+
 /// Whether the stems name each titled person of the question with the same title, and
 /// no rank before it that the question lacks.
 fn titled_name_in(w: &Weights, stems: &[StemId]) -> bool {
@@ -705,13 +723,26 @@ fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool>
 fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
     let has = |fact| cx.has(at, fact);
     match q.kind {
-        Kind::Who if q.asks_person() && has(Fact::Person) => RANKING.who_person,
+        Kind::Who if q.asks_person() && names_someone_new(q, at, cx) => RANKING.who_person,
         Kind::When if has(Fact::Date) => RANKING.when_date,
         Kind::When if has(Fact::Period) => RANKING.when_period,
         Kind::Where if has(Fact::Place) => RANKING.where_place,
         Kind::HowMuch if has(Fact::Quantity) => RANKING.how_much_amount,
         _ => 0.0,
     }
+}
+
+/// Whether the paragraph names a person the question does not already name: "Who
+/// spoke for Brunei in its talks with Cho?" is not answered by a quote naming only Cho.
+pub fn names_someone_new(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    let asked: Vec<&str> = q
+        .concepts
+        .iter()
+        .flat_map(|c| c.asked.split_whitespace())
+        .collect();
+    let roles = crate::names::roles(&q.text);
+    cx.has(at, Fact::Person)
+        && !crate::names::people_in_role(&asked, &roles, cx.text(at)).is_empty()
 }
 
 /// Whether the text states an amount: a percentage, a sum of money, a count.
