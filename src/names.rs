@@ -21,13 +21,13 @@ pub fn person(asked: &[&str], snippet: &str) -> Option<String> {
 /// asked about first (ties in the quote's order): "Yeo Seung-bae … co-chaired the
 /// meeting with Vu Ho" holds two.
 pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
-    people_in_role(asked, &[], snippet)
+    people_in_post(asked, &[], snippet)
 }
 
-/// The post a question asks who holds: its titles that name no one of their own ("Who
-/// was ASEAN *Secretary-General* before Kao Kim Hourn?"; not "Minister" in "Who met
-/// Minister Cho?"), lower case.
-pub fn roles(question: &str) -> Vec<String> {
+/// The posts a question asks who holds: its words of `posts` in the lexicon that name
+/// no one of their own ("Who was ASEAN *Secretary-General* before Kao Kim Hourn?"; not
+/// "Minister" in "Who met Minister Cho?"), lower case.
+pub fn posts_asked(question: &str) -> Vec<String> {
     let posts = &lexicon::get().posts;
     let words: Vec<&str> = question
         .split(|c: char| c.is_whitespace() || matches!(c, '?' | ',' | '.' | '!'))
@@ -46,9 +46,9 @@ pub fn roles(question: &str) -> Vec<String> {
         .collect()
 }
 
-/// `people`, keeping only those the quote gives one of `roles` (when there are any):
+/// `people`, keeping only those the quote gives one of `posts` (when there are any):
 /// "Minister of Foreign Affairs Park Jin" does not hold the post of Secretary-General.
-pub fn people_in_role(asked: &[&str], roles: &[String], snippet: &str) -> Vec<String> {
+pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<String> {
     let lex = lexicon::get();
     let words: Vec<(usize, &str)> = word_offsets(snippet);
     let mut found: Vec<(usize, String)> = Vec::new();
@@ -110,8 +110,8 @@ pub fn people_in_role(asked: &[&str], roles: &[String], snippet: &str) -> Vec<St
         // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
         // title words of its own run is titled, however far the post's first word is.
         let titled = has_title_near(&words, i, run.len()) || after_title > 0;
-        let in_role = roles.is_empty() || has_role_near(&words, i, run.len(), roles);
-        if name.len() >= 2 && clean && titled && in_role {
+        let in_post = posts.is_empty() || has_post_near(&words, i, run.len(), posts);
+        if name.len() >= 2 && clean && titled && in_post {
             let distance = distance_to_asked(&words, i, run.len(), asked);
             // The name as the quote writes it, commas included.
             let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
@@ -175,15 +175,15 @@ fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
     around.chain(inside).any(|w| titles.contains(w))
 }
 
-/// Whether one of `roles` stands within a name's reach of the run of words at `start`
-/// (or in it: "Foreign Minister, Saleumxay Kommasith", "Vu Ho, Acting Leader").
-fn has_role_near(words: &[(usize, &str)], start: usize, len: usize, roles: &[String]) -> bool {
+/// Whether one of `posts` stands within a name's reach of the run of words at `start`
+/// (or in it: "Foreign Minister, Saleumxay Kommasith").
+fn has_post_near(words: &[(usize, &str)], start: usize, len: usize, posts: &[String]) -> bool {
     words
         .iter()
         .skip(start.saturating_sub(TITLE_REACH))
         .take(len + 2 * TITLE_REACH)
         .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
-        .any(|w| roles.iter().any(|r| r.eq_ignore_ascii_case(w)))
+        .any(|w| posts.iter().any(|p| p.eq_ignore_ascii_case(w)))
 }
 
 /// Capitalised words that belong to names of meetings, bodies and places, not of people
@@ -252,30 +252,33 @@ fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &
 
 #[cfg(test)]
 mod tests {
-    use super::{people_in_role, person, roles};
+    use super::{people_in_post, person, posts_asked};
 
     #[test]
     fn a_post_asked_for_keeps_only_those_who_hold_it() {
         assert_eq!(
-            roles("Who was ASEAN Secretary-General before Kao Kim Hourn?"),
+            posts_asked("Who was ASEAN Secretary-General before Kao Kim Hourn?"),
             ["secretary-general"]
         );
         // "Minister Cho" names someone: that title is not the post asked about.
-        assert!(roles("Who met Minister Cho in Vientiane?").is_empty());
-        assert_eq!(roles("Who is the foreign minister of Laos?"), ["minister"]);
+        assert!(posts_asked("Who met Minister Cho in Vientiane?").is_empty());
+        assert_eq!(
+            posts_asked("Who is the foreign minister of Laos?"),
+            ["minister"]
+        );
         let quote = "Minister of Foreign Affairs Park Jin held a luncheon meeting with Dr. Kao Kim Hourn, Secretary-General of ASEAN.";
         let asked = ["Secretary-General", "Kao", "Kim", "Hourn"];
         assert!(
-            people_in_role(
+            people_in_post(
                 &asked,
-                &roles("Who was ASEAN Secretary-General before Kao Kim Hourn?"),
+                &posts_asked("Who was ASEAN Secretary-General before Kao Kim Hourn?"),
                 quote
             )
             .is_empty()
         );
         let asked = ["met", "Kao", "Kim", "Hourn"];
         assert_eq!(
-            people_in_role(&asked, &roles("Who met Kao Kim Hourn?"), quote),
+            people_in_post(&asked, &posts_asked("Who met Kao Kim Hourn?"), quote),
             ["Park Jin"]
         );
     }

@@ -41,7 +41,7 @@ pub fn lead(
 /// quote names in it, nearest first ("Yeo Seung-bae and Vu Ho"), so the lead states
 /// the whole fact.
 fn who(q: &Question, telling: &[&str], snippet: &str) -> Option<String> {
-    let people = crate::names::people_in_role(telling, &crate::names::roles(&q.text), snippet);
+    let people = crate::names::people_in_post(telling, &q.posts, snippet);
     let joint = crate::lexicon::get().asks_joint_role(&q.text);
     match people.as_slice() {
         [first, second, ..] if joint => Some(format!("{first} and {second}")),

@@ -84,6 +84,9 @@ pub struct Question {
     /// *pledge* to the Fund?". Releases tell the same act in other verbs ("after
     /// expanding the Fund"), so it says less about which paragraph answers.
     pub action: Option<usize>,
+    /// The posts it asks who holds, lower case ("Who was ASEAN *Secretary-General* …";
+    /// `names::posts_asked`): a name answers only with one of them beside it.
+    pub posts: Vec<String>,
 }
 
 fn stop_stems() -> &'static HashSet<String> {
@@ -173,6 +176,7 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .filter_map(|t| year_of(&text[t.start..t.end]))
             .collect(),
         latest: asks_latest(&lower),
+        posts: crate::names::posts_asked(&text),
         concepts,
         truncated,
         text,

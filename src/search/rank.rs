@@ -740,9 +740,8 @@ pub fn names_someone_new(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bo
         .iter()
         .flat_map(|c| c.asked.split_whitespace())
         .collect();
-    let roles = crate::names::roles(&q.text);
     cx.has(at, Fact::Person)
-        && !crate::names::people_in_role(&asked, &roles, cx.text(at)).is_empty()
+        && !crate::names::people_in_post(&asked, &q.posts, cx.text(at)).is_empty()
 }
 
 /// Whether the text states an amount: a percentage, a sum of money, a count.
