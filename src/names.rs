@@ -161,29 +161,28 @@ const TITLE_REACH: usize = 5;
 /// A person's name stands next to their title: "Foreign Minister, Saleumxay
 /// Kommasith", "Vu Ho, Acting Leader", "Minister Cho Tae-yul".
 fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
-    let around = words
-        .iter()
-        .skip(start.saturating_sub(TITLE_REACH))
-        .take(len + 2 * TITLE_REACH)
-        .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
-    let inside = words
-        .iter()
-        .skip(start)
-        .take(len)
-        .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
     let titles = &lexicon::get().person_titles;
-    around.chain(inside).any(|w| titles.contains(w))
+    near(words, start, len).any(|w| titles.contains(w))
 }
 
 /// Whether one of `posts` stands within a name's reach of the run of words at `start`
 /// (or in it: "Foreign Minister, Saleumxay Kommasith").
 fn has_post_near(words: &[(usize, &str)], start: usize, len: usize, posts: &[String]) -> bool {
+    near(words, start, len).any(|w| posts.iter().any(|p| p.eq_ignore_ascii_case(w)))
+}
+
+/// The words of the run at `start` and those within `TITLE_REACH` of it, bare of
+/// punctuation (hyphens kept: "Secretary-General").
+fn near<'a>(
+    words: &'a [(usize, &'a str)],
+    start: usize,
+    len: usize,
+) -> impl Iterator<Item = &'a str> {
     words
         .iter()
         .skip(start.saturating_sub(TITLE_REACH))
         .take(len + 2 * TITLE_REACH)
         .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
-        .any(|w| posts.iter().any(|p| p.eq_ignore_ascii_case(w)))
 }
 
 /// Capitalised words that belong to names of meetings, bodies and places, not of people
