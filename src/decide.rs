@@ -24,8 +24,9 @@ pub struct Signals {
     /// 1 when the passage holds the kind of fact asked for (a date for "when", a place
     /// for "where", a person for "who", an amount for "how much"), or none is asked.
     pub frame: f32,
-    /// 1 when the passage holds the word naming what is asked for ("which *city*",
-    /// "what *share*"), or the question names none.
+    /// 1 when the passage holds the attribute the question asks for ("What was the
+    /// *theme* of …"), or the question asks for none. ("Which *city*" is answered by
+    /// "in Seoul": the frame, not this, checks it.)
     pub focus: f32,
 }
 
@@ -48,20 +49,22 @@ pub struct Tuning {
 /// the score (`rank::lacks_name`).
 pub const TUNING: Tuning = Tuning {
     weights: Signals {
-        coverage: 0.88,
-        text_coverage: 0.49,
+        coverage: 0.79,
+        text_coverage: 0.23,
         // The most important word the releases know and the passage lacks.
-        gap: -1.48,
-        sentence: 0.73,
+        gap: -1.31,
+        sentence: 0.85,
         // Words no release uses: a paraphrase, or what the question asks and the
         // releases never say.
-        unknown: -1.99,
+        unknown: -1.76,
         // The kind of fact asked for is the strongest single sign.
-        frame: 2.31,
-        focus: 0.48,
+        frame: 3.01,
+        // A passage that never names the attribute asked for ("the *theme* of …")
+        // rarely states it.
+        focus: 1.44,
     },
-    bias: -3.57,
-    threshold: -0.55,
+    bias: -4.87,
+    threshold: -0.2,
 };
 
 /// The evidence of the best passage and what it decided.
@@ -126,6 +129,13 @@ impl Signals {
             Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
                 crate::text::has_clock_time(text)
             }
+            // A release tells a meeting to come only with a time after its own date
+            // ("the next Meeting" of a 2020 release is not the one "in 2019" it
+            // mentions).
+            Kind::When if crate::lexicon::get().asks_future(&q.text) => {
+                let date = cx.corpus.releases()[r.at.release as usize].date;
+                crate::text::states_meeting_after(text, date)
+            }
             Kind::When => has(Fact::Date) || has(Fact::Period),
             // A place or an amount the composer can state: a place the question does not
             // already name, an amount besides the question's own numbers ("KF-21") in a
@@ -144,7 +154,7 @@ impl Signals {
             sentence: rank::densest_share(w, cx.stems(r.at), SENTENCE_WINDOW),
             unknown: unknown / total,
             frame: f32::from(u8::from(frame)),
-            focus: f32::from(u8::from(q.focus.is_none_or(|i| {
+            focus: f32::from(u8::from(q.attribute.is_none_or(|i| {
                 w.ids
                     .get(i)
                     .is_some_and(|v| v.iter().any(|v| rank::contains(cx.stems(r.at), v)))

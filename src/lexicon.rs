@@ -23,12 +23,17 @@ pub struct Lexicon {
     stop_words: String,
     pub yes_no: Words,
     pub what_words: Words,
+    pub copulas: Words,
+    pub determiners: Words,
+    pub light_heads: Words,
     /// Lower case; a question opens with one and a space (`opens_with`).
     pub person_questions: Vec<String>,
     /// Lower case; a question opens with one and a space (`opens_with`).
     pub identity_questions: Vec<String>,
     /// Lower case, found anywhere in the question.
     pub latest: Vec<String>,
+    future: Words,
+    past: Words,
     pub action_auxiliaries: Words,
     pub doer_joiners: Words,
     joint_roles: Vec<String>,
@@ -175,6 +180,15 @@ impl Lexicon {
     pub fn asks_clock_time(&self, question: &str) -> bool {
         holds_any(question, &self.clock_time)
     }
+
+    /// Whether the question asks about a time after its sources ("When will the next
+    /// Dialogue be held?"): a word of `future` and none of `past`.
+    pub fn asks_future(&self, question: &str) -> bool {
+        let lower = question.to_lowercase();
+        let words = words(&lower);
+        words.iter().any(|w| self.future.contains(w))
+            && !words.iter().any(|w| self.past.contains(w))
+    }
 }
 
 /// Whether the lower-case question opens with one of the words and a space ("who is …").
@@ -209,6 +223,15 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    #[test]
+    fn a_question_asks_the_future_with_a_future_word_and_no_past_one() {
+        let lex = get();
+        assert!(lex.asks_future("When will the next Dialogue be held?"));
+        assert!(lex.asks_future("When is the next ASEAN-ROK Dialogue?"));
+        assert!(!lex.asks_future("When was the next meeting after the Summit held?"));
+        assert!(!lex.asks_future("When was the 26th Dialogue held?"));
+    }
 
     #[test]
     fn the_shipped_lexicon_parses_and_holds_no_unknown_list() {

@@ -202,6 +202,33 @@ pub fn find_period(text: &str) -> Option<&str> {
     })
 }
 
+/// Whether one sentence of the text names a meeting ("Meeting", "Summit", as the
+/// lexicon writes them) and a time later than `date`, its release's: how a release tells
+/// a meeting to come ("The next Meeting will be held in Jakarta in 2026"), not one it
+/// reports, nor a plan "for 2021-2025".
+pub fn states_meeting_after(text: &str, date: Date) -> bool {
+    let meeting_words = &lexicon::get().meeting_words;
+    sentences(text).into_iter().any(|(start, end)| {
+        let sentence = &text[start..end];
+        words(sentence).any(|(_, w)| meeting_words.contains(w)) && states_time_after(sentence, date)
+    })
+}
+
+/// Whether the text names a time later than `date` (its release's): a day after it
+/// ("on November 3" in a release of July 1, a year taken as the release's when none is
+/// written), or a year after its year ("in 2026", "November 2026"). A year of its own
+/// year alone may be past or to come, and does not count.
+pub fn states_time_after(text: &str, date: Date) -> bool {
+    let later_day = find_dates(text).iter().any(|d| {
+        let year = d.year.unwrap_or(date.year);
+        (year, d.month, d.day) > (date.year, date.month, date.day)
+    });
+    let later_year = words(text)
+        .filter_map(|(_, w)| year_of(w))
+        .any(|y| y > date.year);
+    later_day || later_year
+}
+
 /// Whether the text gives a time of day: "10 a.m.", "3:30 p.m.", "at 9 o'clock".
 pub fn has_clock_time(text: &str) -> bool {
     let lower = text.to_lowercase();
@@ -497,6 +524,22 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_meeting_to_come_is_one_dated_after_its_release() {
+        let release = Date::new(2020, 9, 9).unwrap();
+        let after = |text: &str| states_meeting_after(text, release);
+        assert!(after("The next Meeting will be held in Jakarta in 2021."));
+        assert!(after("The Summit will take place on November 3."));
+        assert!(!after(
+            "They had launched the Meeting during the Summit in 2019."
+        ));
+        assert!(!after("The Meeting was held on September 9."));
+        // A later year in a sentence without a meeting is a plan, not a meeting.
+        assert!(!after(
+            "The Plan of Action for 2021-2025 was adopted. It was a Meeting."
+        ));
+    }
 
     #[test]
     fn the_questions_own_numbers_are_no_amount() {

@@ -148,7 +148,8 @@ pub fn best_window(
         // A sentence holding what the question is about ("which *ambassadors*") wins
         // over one that only repeats the question's context.
         let focus = q
-            .focus
+            .attribute
+            .or(q.focus)
             .filter(|&f| cov.get(f) == Some(&true))
             .map_or(0.0, |_| 100.0);
         let cue = match q.kind {

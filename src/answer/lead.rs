@@ -162,6 +162,9 @@ pub fn stated_amount<'a>(
     let best = clauses
         // An amount the question itself gives ("KF-21") is not the one it asks for.
         .filter(|c| crate::text::has_quantity_besides(c, &q.text))
+        // An amount dated another year than the one asked about is not its amount
+        // ("USD 200 billion … in 2022" for "How much trade … in 2023?").
+        .filter(|c| q.years.is_empty() || !dates_other_year(c, &q.years))
         .filter_map(|clause| {
             let (weight, telling) = words(clause);
             // "How much … in 2021?": the clause that names the year asked about wins
@@ -173,6 +176,15 @@ pub fn stated_amount<'a>(
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then_some(best.1)
+}
+
+/// Whether the clause names a year, and none of `years`.
+fn dates_other_year(clause: &str, years: &[u16]) -> bool {
+    let mut named = clause
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(crate::text::year_of)
+        .peekable();
+    named.peek().is_some() && !named.any(|y| years.contains(&y))
 }
 
 /// The question's words as asked, but for those in a large share of the corpus: the
@@ -192,5 +204,22 @@ fn telling_words<'q>(q: &'q Question, w: &Weights) -> Vec<&'q str> {
         words(true)
     } else {
         telling
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dates_other_year;
+
+    #[test]
+    fn an_amount_dated_another_year_is_not_the_one_asked_about() {
+        let clause = "about USD 200 billion in bilateral trade in 2022";
+        assert!(dates_other_year(clause, &[2023]));
+        assert!(!dates_other_year(clause, &[2022]));
+        // An undated amount may be of any year.
+        assert!(!dates_other_year(
+            "25% of Korea’s total bilateral ODA",
+            &[2023]
+        ));
     }
 }

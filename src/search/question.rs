@@ -80,6 +80,9 @@ pub struct Question {
     /// The concept the answer is about, when the question says: "which *ambassadors*",
     /// "what *share*", "in which *fields*".
     pub focus: Option<usize>,
+    /// The concept naming the attribute asked for, when the question says: "What was
+    /// the *theme* of …". An answer names it ("the theme … is").
+    pub attribute: Option<usize>,
     /// The concept naming what someone did, when the question says: "What did Korea
     /// *pledge* to the Fund?". Releases tell the same act in other verbs ("after
     /// expanding the Fund"), so it says less about which paragraph answers.
@@ -166,9 +169,13 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
     let concepts = concepts(&text, &tokens, &stems, synonyms);
+    let phrase = wh_phrase(&text, &tokens);
     Question {
-        kind: kind_of(&lower),
+        kind: kind_of(&lower, phrase.and_then(|p| p.kind)),
         focus: focus(&text, &tokens, &concepts),
+        attribute: phrase
+            .filter(|p| p.attribute)
+            .and_then(|p| concept_of(p.head, &concepts)),
         action: action(&text, &tokens, &concepts),
         meetings: meetings(&text, &tokens),
         years: tokens
@@ -192,6 +199,72 @@ fn asks_latest(lower: &str) -> bool {
         .any(|p| lower.contains(p.as_str()))
 }
 
+/// What a what/which-question asks about: the phrase after the question word ("which
+/// Korean *city*", "what is the annual *budget* of …", "what kind of *partnership*").
+/// `light_heads`, `copulas` and `determiners` in the lexicon say how far it runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct WhPhrase<'t> {
+    /// Its last word, as written: the attribute, if it is one.
+    head: &'t str,
+    /// The kind its last word that is a cue asks for ("which Korean *city*" as "which
+    /// city"; "which member *states* attended" as "which states").
+    kind: Option<Kind>,
+    /// "What is the *theme* of …" asks for an attribute, which the answer tends to name
+    /// ("the theme … is"); "which *city*" asks for one of a kind, which it does not
+    /// ("in Seoul").
+    attribute: bool,
+}
+
+fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
+    let lex = lexicon::get();
+    let word = |i: usize| tokens.get(i).map(|t| &text[t.start..t.end]);
+    let is = |i: usize, list: &Words| word(i).is_some_and(|w| list.contains(&w.to_lowercase()));
+    let skip_determiners = |mut i: usize| {
+        while is(i, &lex.determiners) {
+            i += 1;
+        }
+        i
+    };
+    let cue = |i: usize| {
+        let w = word(i)?.to_lowercase();
+        lex.what_words
+            .iter()
+            .find_map(|wh| cue_at(&lex.frames, &[wh, &w], 0))
+    };
+    let mut i = (0..tokens.len()).find(|&i| is(i, &lex.what_words))? + 1;
+    let attribute = is(i, &lex.copulas) && is(i + 1, &lex.determiners);
+    i = skip_determiners(i + usize::from(attribute));
+    let (mut head, mut kind) = (None, None);
+    while let Some(t) = tokens.get(i) {
+        // A cue's word is in the phrase though it is a stop word ("what is the *date*").
+        let cued = cue(i);
+        if !is_stop(&t.stem) || cued.is_some() {
+            head = Some(i);
+            kind = cued.or(kind);
+            i += 1;
+            continue;
+        }
+        // "the ASEAN chief's *reaction*": a possessive goes on to its noun.
+        let possessive = t.stem == "s" && text[..t.start].ends_with(['\'', '’']);
+        let after_light = head.is_some_and(|h| is(h, &lex.light_heads));
+        if possessive && head.is_some() {
+            i += 1;
+        } else if after_light && word(i).is_some_and(|w| w.eq_ignore_ascii_case("of")) {
+            i = skip_determiners(i + 1);
+        } else {
+            break;
+        }
+    }
+    // Only "the X *of* …" names an attribute; "what is the HEAT program" asks what
+    // the thing is.
+    let of_follows = word(i).is_some_and(|w| w.eq_ignore_ascii_case("of"));
+    Some(WhPhrase {
+        head: head.and_then(word)?,
+        kind,
+        attribute: attribute && of_follows,
+    })
+}
+
 /// The concept right after "which"/"what" ("which ambassadors", "what share of"), if
 /// the word there carries meaning (not "what did").
 fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
@@ -203,6 +276,15 @@ fn focus(text: &str, tokens: &[Token], concepts: &[Concept]) -> Option<usize> {
     concepts
         .iter()
         .position(|c| c.asked.split_whitespace().next() == Some(at))
+}
+
+/// The concept holding a word of the question, as written.
+fn concept_of(word: &str, concepts: &[Concept]) -> Option<usize> {
+    concepts.iter().position(|c| {
+        c.asked
+            .split(|ch: char| !ch.is_alphanumeric())
+            .any(|w| w == word)
+    })
 }
 
 /// The first word after the doer in "What did <doer> <act> …" ("What did the ROK and
@@ -272,13 +354,14 @@ fn normalise_ordinals(text: &str) -> String {
 }
 
 /// The kind of fact a question asks for, from its lower-case words: the cue that opens
-/// it, else "what" or yes/no by its first word, else its first cue (`[frames]` in
+/// it, else the cue its what/which-phrase makes ("which Korean city" as "which city"),
+/// else "what" or yes/no by its first word, else its first cue (`[frames]` in
 /// `config/lexicon.toml`).
-fn kind_of(lower: &str) -> Kind {
+fn kind_of(lower: &str, phrase: Option<Kind>) -> Kind {
     let lex = lexicon::get();
     let words = lexicon::words(lower);
     let first = words.first().copied().unwrap_or("");
-    if let Some(kind) = cue_at(&lex.frames, &words, 0) {
+    if let Some(kind) = cue_at(&lex.frames, &words, 0).or(phrase) {
         kind
     } else if lex.what_words.contains(first) {
         Kind::What
@@ -495,10 +578,34 @@ mod tests {
                 Kind::What,
             ),
             ("tell me about KASI", Kind::What),
+            // The what/which-phrase's last word makes the cue.
+            ("In which Korean city will the Summit be held?", Kind::Where),
+            ("What is the date of the 29th Dialogue?", Kind::When),
+            ("Which ASEAN member states attended?", Kind::Who),
         ];
         for (q, kind) in cases {
             assert_eq!(ask(q).kind, kind, "{q}");
         }
+    }
+
+    #[test]
+    fn an_attribute_is_the_noun_of_what_is_the_x_of() {
+        let attribute = |q: &str| {
+            let q = ask(q);
+            q.attribute.map(|i| q.concepts[i].asked.clone())
+        };
+        let theme = attribute("What was the theme of Laos's chairmanship?");
+        assert_eq!(theme.as_deref(), Some("theme"));
+        let budget = attribute("What is the annual budget of the Cyber Shield Project?");
+        assert_eq!(budget.as_deref(), Some("budget"));
+        let reaction = attribute("What was the ASEAN chief's reaction of sorts?");
+        assert_eq!(reaction.as_deref(), Some("reaction"));
+        let partner = attribute("What is the name of the partnership of Korea and Laos?");
+        assert_eq!(partner.as_deref(), Some("partnership"));
+        // Asking what a thing is, or which one, names no attribute.
+        assert_eq!(attribute("What is the HEAT program?"), None);
+        assert_eq!(attribute("Which city hosted the Dialogue?"), None);
+        assert_eq!(attribute("What was discussed at the Dialogue?"), None);
     }
 
     #[test]
