@@ -302,13 +302,7 @@ fn engine(common: &Common) -> Result<Engine, Failure> {
 }
 
 fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Failure> {
-    if !common.corpus_dir().is_dir() {
-        let msg = anyhow::anyhow!(
-            "corpus directory {} not found (give one with --corpus DIR)",
-            common.corpus_dir().display()
-        );
-        return Err(usage(msg));
-    }
+    check_corpus_dir(common)?;
     let opts = Options {
         corpus_dir: common.corpus_dir(),
         synonyms: synonyms_path(common),
@@ -324,6 +318,16 @@ fn load(common: &Common, data_dir: Option<&Path>) -> Result<attache::Loaded, Fai
         eprintln!("attache: warning: skipped {e}");
     }
     Ok(loaded)
+}
+
+fn check_corpus_dir(common: &Common) -> Result<(), Failure> {
+    if common.corpus_dir().is_dir() {
+        return Ok(());
+    }
+    Err(usage(anyhow::anyhow!(
+        "corpus directory {} not found (give one with --corpus DIR)",
+        common.corpus_dir().display()
+    )))
 }
 
 /// --synonyms, else config/synonyms.toml when present (else the built-in groups).
@@ -380,10 +384,15 @@ fn index(common: &Common) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("data"));
     let started = std::time::Instant::now();
-    let loaded = load(common, None)?;
+    check_corpus_dir(common)?;
+    // The corpus alone: an engine would index it once more in memory.
+    let loaded = Engine::load_corpus(common.corpus_dir()).map_err(|e| usage(e.into()))?;
+    for e in &loaded.errors {
+        eprintln!("attache: warning: skipped {e}");
+    }
     let dir = data_dir.join("index");
-    let (_, path) = store::build(&dir, loaded.engine.corpus()).context("cannot build the index")?;
-    let corpus = loaded.engine.corpus();
+    let (_, path) = store::build(&dir, &loaded.corpus).context("cannot build the index")?;
+    let corpus = &loaded.corpus;
     println!(
         "indexed {} releases, {} paragraphs into {} in {:.2?}",
         corpus.releases().len(),

@@ -130,10 +130,7 @@ impl Engine {
     /// index of this very corpus, else built (and persisted there when given).
     /// An empty corpus is an error: there is nothing to answer from.
     pub fn load(opts: &Options<'_>) -> Result<Loaded, Error> {
-        let loaded = corpus::load_dir(opts.corpus_dir)?;
-        if loaded.corpus.is_empty() {
-            return Err(Error::EmptyCorpus(opts.corpus_dir.display().to_string()));
-        }
+        let loaded = Engine::load_corpus(opts.corpus_dir)?;
         let analyzer = crate::search::analyzer::build();
         let synonyms = opts
             .synonyms
@@ -152,6 +149,16 @@ impl Engine {
             errors: loaded.errors,
             index: status,
         })
+    }
+
+    /// The releases of `dir`, each bad file in `errors`, without an index (`attache
+    /// index` builds its own). An empty corpus is an error, as for `load`.
+    pub fn load_corpus(dir: &Path) -> Result<corpus::Loaded, Error> {
+        let loaded = corpus::load_dir(dir)?;
+        if loaded.corpus.is_empty() {
+            return Err(Error::EmptyCorpus(dir.display().to_string()));
+        }
+        Ok(loaded)
     }
 
     /// The same engine deciding with other weights or another threshold (for
