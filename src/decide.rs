@@ -118,6 +118,7 @@ impl Signals {
             .map(|((weight, _), _)| weight)
             .sum();
         let text = cx.text(r.at);
+        let quoted = || crate::answer::quoted(q, w, text, cx.analyzer);
         let frame = match q.kind {
             // Someone the question does not already name ("Who co-chaired it alongside
             // Chung?" is not answered by a quote naming only Chung).
@@ -139,11 +140,12 @@ impl Signals {
             Kind::When => has(Fact::Date) || has(Fact::Period),
             // A place or an amount the composer can state: a place the question does not
             // already name, an amount besides the question's own numbers ("KF-21") in a
-            // clause that shares a telling word with the question.
-            Kind::Where => has(Fact::Place) && crate::answer::stated_place(q, text).is_some(),
+            // clause that shares a telling word with the question …
+            // … in the part of the paragraph an answer would quote.
+            Kind::Where => has(Fact::Place) && crate::answer::stated_place(q, quoted()).is_some(),
             Kind::HowMuch => {
                 has(Fact::Quantity)
-                    && crate::answer::stated_amount(q, w, text, cx.analyzer).is_some()
+                    && crate::answer::stated_amount(q, w, quoted(), cx.analyzer).is_some()
             }
             _ => true,
         };

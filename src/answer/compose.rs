@@ -71,8 +71,7 @@ fn citation(
     a: &TextAnalyzer,
 ) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
-    let tokens = analyzer::content_tokens(a, &para.text);
-    let ids: Vec<StemId> = tokens.iter().map(|t| stem_id(&t.stem)).collect();
+    let (tokens, ids) = stem_ids(a, &para.text);
     let (start, end) = best_window(q, w, &para.text, &tokens, &ids);
     let marked = matched_tokens(w, &ids);
     let highlights = tokens
@@ -93,6 +92,19 @@ fn citation(
         highlights,
         score: (e.ranked.score * 1000.0).round() / 1000.0,
     }
+}
+
+fn stem_ids(a: &TextAnalyzer, text: &str) -> (Vec<analyzer::Token>, Vec<StemId>) {
+    let tokens = analyzer::content_tokens(a, text);
+    let ids = tokens.iter().map(|t| stem_id(&t.stem)).collect();
+    (tokens, ids)
+}
+
+/// The part of a paragraph an answer quotes (`best_window`): what a lead may state.
+pub fn quoted<'t>(q: &Question, w: &Weights, text: &'t str, a: &TextAnalyzer) -> &'t str {
+    let (tokens, ids) = stem_ids(a, text);
+    let (start, end) = best_window(q, w, text, &tokens, &ids);
+    &text[start..end]
 }
 
 /// Which tokens belong to an occurrence of one of the question's concepts.

@@ -4,6 +4,6 @@ mod compose;
 mod lead;
 mod types;
 
-pub use compose::{Evidence, found, not_found};
+pub use compose::{Evidence, found, not_found, quoted};
 pub use lead::{stated_amount, stated_place};
 pub use types::{Answer, Citation, Suggestion};
