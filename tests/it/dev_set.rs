@@ -72,7 +72,7 @@ fn both_development_sets_stay_above_the_floors() {
         "false_abstain {:.3}",
         s.false_abstain
     );
-    assert!(s.abstain >= 0.70, "abstain {:.3}", s.abstain);
+    assert!(s.abstain >= 0.80, "abstain {:.3}", s.abstain);
 }
 
 /// Questions that once failed, one row each (`tests/data/regressions.jsonl`): all of
@@ -108,12 +108,12 @@ fn the_archive_validation_set_stays_above_its_floor() {
     };
     let (s, outcomes) = eval::run(&engine, &cases(&[file]));
     let misses = misses(&outcomes);
-    assert!(s.hit_at_1 >= 0.58, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
-    assert!(s.hit_at_3 >= 0.70, "hit@3 {:.3}", s.hit_at_3);
+    assert!(s.hit_at_1 >= 0.65, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
+    assert!(s.hit_at_3 >= 0.75, "hit@3 {:.3}", s.hit_at_3);
     assert!(
-        s.false_abstain <= 0.28,
+        s.false_abstain <= 0.25,
         "false_abstain {:.3}",
         s.false_abstain
     );
-    assert!(s.abstain >= 0.50, "abstain {:.3}", s.abstain);
+    assert!(s.abstain >= 0.60, "abstain {:.3}", s.abstain);
 }
