@@ -88,9 +88,12 @@ impl Decision {
     }
 
     /// Why a passage that does not answer falls short, in words for the user.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self, q: &Question) -> &'static str {
         let s = &self.signals;
-        if s.frame == 0.0 {
+        let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);
+        if s.frame == 0.0 && future {
+            "The releases I have report meetings already held; none says when this one will be."
+        } else if s.frame == 0.0 {
             "The releases I have touch on this, but none says what you ask."
         } else if s.unknown >= 0.3 {
             "The releases I have do not speak of this in those words, or at all."

@@ -194,7 +194,7 @@ impl Engine {
         let mut answer = if decision.answers {
             self.compose(&q, &w, &ranked, top)
         } else {
-            self.abstain(&q, decision.reason().to_string())
+            self.abstain(&q, decision.reason(&q).to_string())
         };
         answer.decision = Some(decision);
         answer

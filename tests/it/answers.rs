@@ -278,6 +278,10 @@ fn every_decided_answer_keeps_its_signals_and_threshold() {
         .expect("a weighed passage has a decision");
     assert_eq!(d.signals.frame, 0.0, "{d:?}");
     assert!(not.text.contains("none says what you ask"), "{}", not.text);
+    // A meeting to come: the releases report what has happened, and the reply says so.
+    let next = engine().answer("When is the next ASEAN-ROK Dialogue?");
+    assert!(!next.found, "{}", next.text);
+    assert!(next.text.contains("meetings already held"), "{}", next.text);
 }
 
 #[test]
