@@ -74,6 +74,10 @@ pub struct Decision {
     pub score: f32,
     pub threshold: f32,
     pub signals: Signals,
+    /// A country the question takes as given that the passage's release never names:
+    /// then it never answers, whatever the score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub absent_country: Option<String>,
 }
 
 impl Decision {
@@ -84,14 +88,18 @@ impl Decision {
             score,
             threshold: t.threshold,
             signals,
+            absent_country: None,
         }
     }
 
     /// Why a passage that does not answer falls short, in words for the user.
-    pub fn reason(&self, q: &Question) -> &'static str {
+    pub fn reason(&self, q: &Question) -> String {
         let s = &self.signals;
         let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);
-        if s.frame == 0.0 && future {
+        if let Some(country) = &self.absent_country {
+            return format!("The release that speaks of this does not mention {country}.");
+        }
+        let reason = if s.frame == 0.0 && future {
             "The releases I have report meetings already held; none says when this one will be."
         } else if s.frame == 0.0 {
             "The releases I have touch on this, but none says what you ask."
@@ -99,7 +107,8 @@ impl Decision {
             "The releases I have do not speak of this in those words, or at all."
         } else {
             "I could not find this in the releases I have."
-        }
+        };
+        reason.to_string()
     }
 }
 

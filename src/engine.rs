@@ -194,7 +194,7 @@ impl Engine {
         let mut answer = if decision.answers {
             self.compose(&q, &w, &ranked, top)
         } else {
-            self.abstain(&q, decision.reason(&q).to_string())
+            self.abstain(&q, decision.reason(&q))
         };
         answer.decision = Some(decision);
         answer
@@ -203,17 +203,24 @@ impl Engine {
     /// Whether the best passage answers (see `decide`).
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
+        decision.absent_country = self.absent_country(q, best).map(str::to_string);
         decision.answers &= !self.premise_absent(q, w, best);
         decision
     }
 
     /// Whether the passage's release lacks whom or what the question takes as given: a
-    /// person it names, or — unless it asks whether — a country ("Was Viet Nam one of
-    /// the five?" is answered by the list of the five).
+    /// person it names, or a country (`absent_country`).
     fn premise_absent(&self, q: &Question, w: &Weights, r: &Ranked) -> bool {
-        let cx = self.context();
-        rank::lacks_name(q, w, r.at, &cx)
-            || q.kind != Kind::YesNo && rank::lacks_country(q, r.at, &cx)
+        rank::lacks_name(q, w, r.at, &self.context()) || self.absent_country(q, r).is_some()
+    }
+
+    /// The country a wh-question takes as given that the passage's release never names;
+    /// a yes/no question asks whether ("Was Viet Nam one of the five?" is answered by
+    /// the list of the five).
+    fn absent_country<'q>(&self, q: &'q Question, r: &Ranked) -> Option<&'q str> {
+        (q.kind != Kind::YesNo)
+            .then(|| rank::absent_country(q, r.at, &self.context()))
+            .flatten()
     }
 
     // The steps of `answer_top`, public so that benchmarks time each one on its own.

@@ -568,22 +568,23 @@ pub fn lacks_name(q: &Question, w: &Weights, at: ParagraphRef, cx: &Context<'_>)
         })
 }
 
-/// Whether the release of `at` never names a country the question names (Korea, whose
+/// The country the question names that the release of `at` never names (Korea, whose
 /// ministry writes every release, aside): "What did Cho discuss with Viet Nam's minister
 /// in Vientiane?" is not answered by a release about five other countries. Unlike a
 /// person's name, a country counts however common it is in the corpus.
-pub fn lacks_country(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
-    let Some(release) = cx.corpus.releases().get(at.release as usize) else {
-        return true;
-    };
+pub fn absent_country<'q>(q: &'q Question, at: ParagraphRef, cx: &Context<'_>) -> Option<&'q str> {
+    let release = cx.corpus.releases().get(at.release as usize);
     q.concepts
         .iter()
         .filter(|c| crate::countries::is_foreign_country(&c.asked))
-        .any(|c| {
-            !c.variants
-                .iter()
-                .any(|v| cx.index.release_holds(&release.id, v))
+        .find(|c| {
+            release.is_none_or(|release| {
+                !c.variants
+                    .iter()
+                    .any(|v| cx.index.release_holds(&release.id, v))
+            })
         })
+        .map(|c| c.asked.as_str())
 }
 
 /// Whether the stems name each titled person of the question with the same title, and

@@ -282,6 +282,14 @@ fn every_decided_answer_keeps_its_signals_and_threshold() {
     let next = engine().answer("When is the next ASEAN-ROK Dialogue?");
     assert!(!next.found, "{}", next.text);
     assert!(next.text.contains("meetings already held"), "{}", next.text);
+    // A country the release never names: the reply names it.
+    let absent = engine().answer("What did Cho agree with Viet Nam in Vientiane?");
+    assert!(!absent.found, "{}", absent.text);
+    assert!(
+        absent.text.contains("does not mention Viet Nam"),
+        "{}",
+        absent.text
+    );
 }
 
 #[test]
