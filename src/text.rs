@@ -205,7 +205,8 @@ pub fn find_period(text: &str) -> Option<&str> {
 /// Whether one sentence of the text names a meeting ("Meeting", "Summit", as the
 /// lexicon writes them) and a time later than `date`, its release's: how a release tells
 /// a meeting to come ("The next Meeting will be held in Jakarta in 2026"), not one it
-/// reports, nor a plan "for 2021-2025".
+/// reports. A sentence that names a meeting and a later plan ("the Meeting adopted the
+/// Plan for 2021-2025") passes too: the rule reads dates, not what they belong to.
 pub fn states_meeting_after(text: &str, date: Date) -> bool {
     let meeting_words = &lexicon::get().meeting_words;
     sentences(text).into_iter().any(|(start, end)| {
