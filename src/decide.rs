@@ -94,11 +94,11 @@ impl Decision {
 
     /// Why a passage that does not answer falls short, in words for the user.
     pub fn reason(&self, q: &Question) -> String {
-        let s = &self.signals;
-        let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);
         if let Some(country) = &self.absent_country {
             return format!("The release that speaks of this does not mention {country}.");
         }
+        let s = &self.signals;
+        let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);
         let reason = if s.frame == 0.0 && future {
             "The releases I have report meetings already held; none says when this one will be."
         } else if s.frame == 0.0 {

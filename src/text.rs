@@ -219,7 +219,7 @@ pub fn states_meeting_after(text: &str, date: Date) -> bool {
 /// ("on November 3" in a release of July 1, a year taken as the release's when none is
 /// written), or a year after its year ("in 2026", "November 2026"). A year of its own
 /// year alone may be past or to come, and does not count.
-pub fn states_time_after(text: &str, date: Date) -> bool {
+fn states_time_after(text: &str, date: Date) -> bool {
     let later_day = find_dates(text).iter().any(|d| {
         let year = d.year.unwrap_or(date.year);
         (year, d.month, d.day) > (date.year, date.month, date.day)
