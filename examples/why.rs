@@ -1,5 +1,7 @@
 //! Why a question is answered as it is (dev-only): the analysed question, each
-//! concept's weight, and the re-ranked candidates with their scores.
+//! concept's weight, the re-ranked candidates with their scores, and the decision on
+//! the best one (its signals, score against the threshold, and the reason shown when
+//! it does not answer).
 //!
 //! ```sh
 //! cargo run --release --example why -- --corpus corpus "When was the 29th ASEAN-ROK Dialogue held?"
@@ -61,6 +63,20 @@ fn main() -> anyhow::Result<()> {
             "{:.3} cov {:.2} text {:.2} gap {:.2} year {:?} | {} ¶{} | {}",
             r.score, r.coverage, r.text_coverage, r.gap, r.year_match, release.id, p.number, text
         );
+    }
+    if let Some(best) = ranked.first() {
+        let d = engine.decide(&q, &w, best);
+        println!(
+            "decision: score {:.2}, threshold {:.2} -> {}",
+            d.score,
+            d.threshold,
+            if d.answers {
+                "answers".to_string()
+            } else {
+                d.reason(&q)
+            }
+        );
+        println!("  signals of the best passage: {:?}", d.signals);
     }
     if args.time > 0 {
         let mut took: Vec<std::time::Duration> = (0..args.time)

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::answer::{self, Answer, Evidence, Suggestion};
-use crate::corpus::{self, Corpus, CorpusError};
+use crate::corpus::{self, Corpus, CorpusError, Release};
 use crate::decide::{self, Decision};
+use crate::search::acronym::{self, Acronyms};
 use crate::search::expand::{self, Vocabulary};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
@@ -72,6 +73,9 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
+    /// The corpus's capitalised phrases by their initials, read at the first question
+    /// with an acronym the corpus lacks (a scan of every paragraph).
+    acronyms: std::sync::OnceLock<Acronyms>,
     /// Which releases' title and meeting hold each stem, for "not found" suggestions.
     meta_postings: HashMap<rank::StemId, Vec<u32>>,
     tuning: decide::Tuning,
@@ -101,6 +105,7 @@ impl Engine {
         let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
             vocabulary,
+            acronyms: std::sync::OnceLock::new(),
             meta_postings: meta_postings(&facts),
             tuning: decide::TUNING,
             corpus,
@@ -247,9 +252,15 @@ impl Engine {
         if self.index.doc_freq(asked) > 0 || question::is_stop(stem) {
             return;
         }
+        let analyzer = self.index.analyzer();
+        if let Some(phrase) = self.acronym_phrase(&c.asked) {
+            c.variants
+                .push(crate::search::analyzer::stems(analyzer, phrase));
+            c.expansion = Expansion::Acronym;
+            return;
+        }
         let word = c.asked.to_lowercase();
         let allowed = expand::edits_allowed(&word);
-        let analyzer = self.index.analyzer();
         let near = self
             .vocabulary
             .nearest(stem, allowed)
@@ -287,6 +298,21 @@ impl Engine {
                 break;
             }
         }
+    }
+
+    /// The phrase the corpus spells an acronym of the question with ("ISG": the
+    /// "Inter-Sessional Support Group"), if the word is an acronym.
+    fn acronym_phrase(&self, word: &str) -> Option<&str> {
+        acronym::as_acronym(word)?;
+        let acronyms = self.acronyms.get_or_init(|| {
+            let releases = self.corpus.releases();
+            let titles = releases.iter().map(|r| r.title.as_str());
+            let texts = releases
+                .iter()
+                .flat_map(|r| r.paragraphs.iter().map(|p| p.text.as_str()));
+            Acronyms::new(titles.chain(texts))
+        });
+        acronyms.phrase(word)
     }
 
     /// Step 2: how much each of its concepts counts in this corpus.
@@ -397,12 +423,19 @@ impl Engine {
             Some((kind, others)) => (Some(kind), others),
             None => (None, &[][..]),
         };
-        self.facts.iter().filter(move |f| {
-            let Some((_, stems)) = f.meeting.as_ref() else {
-                return false;
-            };
+        // "the 11th East Asia Summit …" is the "11th EAS Foreign Ministers' Meeting".
+        let acronyms = acronym::spellings_of(&m.asked);
+        let spelt = move |r: &Release| {
+            r.label()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| acronyms.iter().any(|a| a == w))
+        };
+        let releases = self.corpus.releases();
+        self.facts.iter().zip(releases).filter_map(move |(f, r)| {
+            let (_, stems) = f.meeting.as_ref()?;
             let shared = others.iter().filter(|w| stems.contains(w)).count();
-            kind.is_some_and(|k| stems.contains(k)) && 2 * shared >= others.len()
+            let named = kind.is_some_and(|k| stems.contains(k)) && 2 * shared >= others.len();
+            (named || spelt(r)).then_some(f)
         })
     }
 
@@ -542,10 +575,14 @@ impl Engine {
                     .map_or(r.meeting.as_str(), |(_, rest)| rest);
                 rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
             })?;
+        // A release without an ordinal in its title ("ROK and 10 ASEAN Countries Hold
+        // ASEAN-ROK Dialogue in Virtual Format") is of the series its title names.
+        let series_ids: Vec<rank::StemId> = series.iter().map(|s| rank::stem_id(s)).collect();
         let in_series = |f: &ReleaseFacts| {
             f.meeting
                 .as_ref()
                 .is_some_and(|(_, s)| s.get(1..) == Some(series.as_slice()))
+                || rank::contains(&f.meta, &series_ids)
         };
         // Where or when a meeting of a year was held only its own release tells: a later
         // one that mentions the year ("Country Coordinator for 2024-27") does not.

@@ -48,6 +48,7 @@ pub struct Lexicon {
     pub ranks: Words,
     pub not_names: Words,
     pub particles: Words,
+    pub acronym_joiners: Words,
     pub countries: Countries,
     pub country_words: Words,
     pub home_country: Words,
@@ -62,6 +63,7 @@ pub struct Lexicon {
     pub year_leads: Words,
     /// Tried in order.
     pub date_ranges: Vec<String>,
+    pub standings: Words,
     pub frames: Frames,
 }
 

@@ -50,8 +50,8 @@ pub fn posts_asked(question: &str) -> Vec<String> {
 /// "Minister of Foreign Affairs Park Jin" does not hold the post of Secretary-General.
 pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<String> {
     let lex = lexicon::get();
-    let words: Vec<(usize, &str)> = word_offsets(snippet);
-    let mut found: Vec<(usize, String)> = Vec::new();
+    let words: Vec<(usize, &str)> = crate::text::spaced_words(snippet);
+    let mut found: Vec<(usize, String, usize)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         // A name ends at a comma: "Saleumxay Kommasith, Minister Cho" is two runs.
@@ -116,8 +116,8 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
             // The name as the quote writes it, commas included.
             let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
             let name = snippet[start..end].to_string();
-            if !found.iter().any(|(_, n)| *n == name) {
-                found.push((distance, name));
+            if !found.iter().any(|(_, n, _)| *n == name) {
+                found.push((distance, name, start));
             }
         }
         i += run.len();
@@ -125,26 +125,38 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
     // A quote that holds none of the words asked about does not say who did it: its
     // names are guesses ("Who hosted …?" over a quote about who attended). Nor does
     // one where a country stands nearer to them than the name: the country did it
-    // ("Korea and Malaysia as next year's chairs of APEC and ASEAN").
-    let country = nearest_country(&words, asked);
-    found
-        .retain(|(distance, _)| asked.is_empty() || (*distance < NOT_NEAR && *distance <= country));
-    found.sort_by_key(|(distance, _)| *distance);
-    found.into_iter().map(|(_, name)| name).collect()
+    // ("Korea and Malaysia as next year's chairs of APEC and ASEAN"). Only a country
+    // of the name's own sentence competes with it: the attendees listed in the sentence
+    // before ("… the US will attend the Meeting.") did not head the delegation.
+    let sentences = crate::text::sentences(snippet);
+    let sentence_of = |at: usize| sentences.iter().position(|(s, e)| (*s..*e).contains(&at));
+    found.retain(|(distance, _, at)| {
+        let country = nearest_country(&words, asked, |w| sentence_of(w) == sentence_of(*at));
+        asked.is_empty() || (*distance < NOT_NEAR && *distance <= country)
+    });
+    found.sort_by_key(|(distance, _, _)| *distance);
+    found.into_iter().map(|(_, name, _)| name).collect()
 }
 
 /// How far the nearest country the question does not name stands from the words it
-/// asks about (Korea, whose ministry writes every release, aside).
-fn nearest_country(words: &[(usize, &str)], asked: &[&str]) -> usize {
+/// asks about (Korea, whose ministry writes every release, aside), among the words
+/// whose byte offset `within` accepts.
+fn nearest_country(
+    words: &[(usize, &str)],
+    asked: &[&str],
+    within: impl Fn(usize) -> bool,
+) -> usize {
     let home = &lexicon::get().home_country;
     words
         .iter()
         .enumerate()
-        .filter(|(_, (_, w))| {
-            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
-            crate::countries::is_country(core)
-                && !home.contains(core)
-                && !asked.iter().any(|a| a.starts_with(core))
+        .filter(|(_, (at, w))| {
+            within(*at) && {
+                let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+                crate::countries::is_country(core)
+                    && !home.contains(core)
+                    && !asked.iter().any(|a| a.starts_with(core))
+            }
         })
         .map(|(j, _)| distance_to_asked(words, j, 1, asked))
         .min()
@@ -207,18 +219,6 @@ fn is_name_word(w: &str) -> bool {
     let initials = core.contains('.') && core.split('.').all(|p| p.chars().count() <= 1);
     core.starts_with(|c: char| c.is_uppercase())
         && (core.len() == w.len() || w.ends_with(',') || initials)
-}
-
-fn word_offsets(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for w in text.split(' ') {
-        if !w.is_empty() {
-            out.push((pos, w));
-        }
-        pos += w.len() + 1;
-    }
-    out
 }
 
 fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &[&str]) -> usize {
@@ -324,6 +324,12 @@ mod tests {
                 "The ASEAN-ROK Plan of Action for the years 2021-2025 was adopted at the Meeting.",
                 &["adopted"][..],
                 None,
+            ),
+            // A country of another sentence does not take the deed from the name.
+            (
+                "Japan, the ROK and the US will attend the Meeting. Director-General of Asian Affairs Lee Kyung-soo will head the ROK delegation.",
+                &["headed", "ROK", "delegation", "meeting"][..],
+                Some("Lee Kyung-soo"),
             ),
         ];
         for (text, asked, expected) in cases {

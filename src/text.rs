@@ -38,6 +38,25 @@ pub fn find_dates(text: &str) -> Vec<FoundDate<'_>> {
             text,
             pos: start + word.len(),
         };
+        // "on 9 June 2022", as some releases write it.
+        if let Some((day_at, day)) = day_before(text, start) {
+            let mut found = FoundDate {
+                phrase: "",
+                start: day_at,
+                month,
+                day,
+                end_month: month,
+                end_day: None,
+                year: None,
+            };
+            if let Some(year) = s.clone().year() {
+                found.year = Some(year);
+                s.year();
+            }
+            found.phrase = &text[day_at..s.pos];
+            out.push(found);
+            continue;
+        }
         let Some(day) = s
             .space()
             .and_then(|s| s.number(1, 2))
@@ -70,6 +89,17 @@ pub fn find_dates(text: &str) -> Vec<FoundDate<'_>> {
         out.push(found);
     }
     out
+}
+
+/// The day of a day-first date ("9 June"): a number of one or two digits and one space
+/// right before the month at `month_at`, as (where it starts, the day).
+fn day_before(text: &str, month_at: usize) -> Option<(usize, u8)> {
+    let before = text.get(..month_at)?.strip_suffix(' ')?;
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let at = before.len() - digits;
+    let preceded_ok = !before[..at].ends_with(|c: char| c.is_alphanumeric() || c == '-');
+    let day: u8 = before[at..].parse().ok()?;
+    ((1..=2).contains(&digits) && preceded_ok && (1..=31).contains(&day)).then_some((at, day))
 }
 
 /// Months named without a day after "in" ("inaugurated … in January this year"), as
@@ -247,6 +277,33 @@ pub fn has_clock_time(text: &str) -> bool {
     marked || hh_mm
 }
 
+/// The time of day the text gives, as written: "20:00-22:30" of "at 20:00-22:30,
+/// August 4", "10 a.m.", "3:30 p.m.".
+pub fn find_clock_time(text: &str) -> Option<&str> {
+    let marks = &lexicon::get().clock_marks;
+    let is_mark = |w: &str| marks.iter().any(|m| w.eq_ignore_ascii_case(m));
+    let words = spaced_words(text);
+    let at = words.iter().position(|(_, w)| {
+        let b = w.as_bytes();
+        (1..b.len().saturating_sub(2)).any(|i| {
+            b[i] == b':'
+                && b[i - 1].is_ascii_digit()
+                && b[i + 1..i + 3].iter().all(u8::is_ascii_digit)
+        })
+    });
+    let at = at.or_else(|| {
+        let mark = words.iter().position(|(_, w)| is_mark(w))?;
+        mark.checked_sub(1)
+            .filter(|&i| words[i].1.starts_with(|c: char| c.is_ascii_digit()))
+    })?;
+    let (start, first) = words[at];
+    let end = match words.get(at + 1) {
+        Some((s, w)) if is_mark(w) => s + w.len(),
+        _ => start + first.trim_end_matches([',', ';', '.', ')']).len(),
+    };
+    text.get(start..end)
+}
+
 /// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
 /// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
 pub fn has_quantity(text: &str) -> bool {
@@ -279,6 +336,20 @@ pub fn has_quantity_besides(text: &str, question: &str) -> bool {
 }
 
 /// Words (runs of letters, digits and apostrophes/periods inside) with their offsets.
+/// The text's words between spaces, punctuation kept ("Kang,"), with their byte
+/// offsets.
+pub fn spaced_words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for w in text.split(' ') {
+        if !w.is_empty() {
+            out.push((pos, w));
+        }
+        pos += w.len() + 1;
+    }
+    out
+}
+
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_word_bound_indices()
 }
@@ -561,6 +632,19 @@ mod tests {
     }
 
     #[test]
+    fn the_time_of_day_as_written() {
+        let time = |t| find_clock_time(t);
+        assert_eq!(
+            time("held via video conference at 20:00-22:30, August 4."),
+            Some("20:00-22:30")
+        );
+        assert_eq!(time("starting at 10 a.m. on June 3"), Some("10 a.m."));
+        assert_eq!(time("at 3:30 p.m. local time"), Some("3:30 p.m."));
+        assert_eq!(time("on 9 June 2022"), None);
+        assert_eq!(time("in the 2021-2025 period"), None);
+    }
+
+    #[test]
     fn months_without_a_day() {
         let text = "Dr. Kao was inaugurated in January this year and visited on June 15-18, in May 2019 and in May 15 to 16.";
         let found: Vec<&str> = find_months(text).into_iter().map(|(_, p)| p).collect();
@@ -610,6 +694,16 @@ mod tests {
                 None,
                 Some(2024),
             ),
+            // Day first, as some releases write it.
+            (
+                "held online at 11:00-17:30 (KST) on 9 June 2022. The",
+                "9 June 2022",
+                6,
+                9,
+                None,
+                Some(2022),
+            ),
+            ("on 9 June via video", "9 June", 6, 9, None, None),
         ];
         for (text, phrase, month, day, end, year) in cases {
             let d = find_date(text).unwrap_or_else(|| panic!("no date in {text:?}"));

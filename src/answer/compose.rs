@@ -122,6 +122,10 @@ fn matched_tokens(w: &Weights, ids: &[StemId]) -> Vec<bool> {
     marked
 }
 
+/// How much a sentence naming the person a who-question asks for counts beyond its
+/// words: an experiment knob (see BENCHMARKS).
+const WHO_CUE: f32 = 100.0;
+
 /// The sentence that covers most of the question, joined by a neighbour when that
 /// neighbour adds something the question asks about.
 pub fn best_window(
@@ -150,6 +154,7 @@ pub fn best_window(
             .map(|variants| variants.iter().any(|v| contains(inside, v)))
             .collect()
     };
+    let telling = super::lead::telling_words(q, w);
     let value = |cov: &[bool], span: (usize, usize)| -> f32 {
         let base: f32 = cov
             .iter()
@@ -167,6 +172,14 @@ pub fn best_window(
         let cue = match q.kind {
             Kind::When if crate::text::find_date(&text[span.0..span.1]).is_some() => 0.5,
             Kind::HowMuch if crate::search::rank::has_amount(&text[span.0..span.1]) => 0.5,
+            // The sentence that names the person asked for, which the lead is cut from.
+            Kind::Who
+                if q.asks_person()
+                    && !crate::names::people_in_post(&telling, &q.posts, &text[span.0..span.1])
+                        .is_empty() =>
+            {
+                WHO_CUE
+            }
             _ => 0.0,
         };
         base + cue + focus

@@ -19,6 +19,10 @@ pub fn lead(
     a: &TextAnalyzer,
 ) -> String {
     let fact = match q.kind {
+        // "What time …" asks for the hour, which the date does not give.
+        Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
+            crate::text::find_clock_time(&c.snippet).map(str::to_string)
+        }
         Kind::When => when(q, &telling_words(q, w), release, &c.snippet)
             .or_else(|| names_release(q).then(|| release.date_label_long())),
         Kind::Where => stated_place(q, &c.snippet).map(str::to_string).or_else(|| {
@@ -90,10 +94,12 @@ fn when(q: &Question, telling: &[&str], release: &Release, snippet: &str) -> Opt
                 .min()
                 .unwrap_or(start)
         })?;
-    Some(if has_year {
-        phrase.to_string()
-    } else {
-        format!("{phrase}, {}", release.date.year)
+    // "June 9, 2022" but "9 June 2022": the year as the phrase's order writes it.
+    let day_first = phrase.starts_with(|c: char| c.is_ascii_digit());
+    Some(match (has_year, day_first) {
+        (true, _) => phrase.to_string(),
+        (false, true) => format!("{phrase} {}", release.date.year),
+        (false, false) => format!("{phrase}, {}", release.date.year),
     })
 }
 
@@ -190,7 +196,7 @@ fn dates_other_year(clause: &str, years: &[u16]) -> bool {
 /// The question's words as asked, but for those in a large share of the corpus: the
 /// name asked for stands near "delegation", not near "ASEAN", which is everywhere.
 /// When every word is common, all of them: with none, any name would be a guess.
-fn telling_words<'q>(q: &'q Question, w: &Weights) -> Vec<&'q str> {
+pub(super) fn telling_words<'q>(q: &'q Question, w: &Weights) -> Vec<&'q str> {
     let words = |all: bool| -> Vec<&'q str> {
         q.concepts
             .iter()

@@ -6,6 +6,7 @@
 //! Queries are built from `Question` concepts as term, phrase and disjunction queries;
 //! user text never goes through tantivy's query parser.
 
+pub mod acronym;
 pub mod analyzer;
 pub mod expand;
 pub mod question;

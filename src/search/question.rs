@@ -54,6 +54,8 @@ pub enum Expansion {
     Spelling,
     /// Words of the same meaning from the general thesaurus: the question paraphrased.
     Thesaurus,
+    /// The corpus's phrase whose initials the question's acronym spells ("ISG").
+    Acronym,
 }
 
 /// "the 30th ASEAN-ROK Dialogue": an ordinal followed by the kind of meeting.
@@ -360,8 +362,18 @@ fn normalise_ordinals(text: &str) -> String {
 fn kind_of(lower: &str, phrase: Option<Kind>) -> Kind {
     let lex = lexicon::get();
     let words = lexicon::words(lower);
+    let kind = kind_of_words(&words, phrase);
+    // "Where does ASEAN rank among …" asks for a standing, not a place.
+    if kind == Kind::Where && words.iter().any(|w| lex.standings.contains(w)) {
+        return Kind::What;
+    }
+    kind
+}
+
+fn kind_of_words(words: &[&str], phrase: Option<Kind>) -> Kind {
+    let lex = lexicon::get();
     let first = words.first().copied().unwrap_or("");
-    if let Some(kind) = cue_at(&lex.frames, &words, 0).or(phrase) {
+    if let Some(kind) = cue_at(&lex.frames, words, 0).or(phrase) {
         kind
     } else if lex.what_words.contains(first) {
         Kind::What
@@ -369,7 +381,7 @@ fn kind_of(lower: &str, phrase: Option<Kind>) -> Kind {
         Kind::YesNo
     } else {
         (0..words.len())
-            .find_map(|at| cue_at(&lex.frames, &words, at))
+            .find_map(|at| cue_at(&lex.frames, words, at))
             .unwrap_or(Kind::What)
     }
 }
