@@ -69,7 +69,7 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
                 .get(j + 1)
                 .is_some_and(|(_, next)| is_given_name(next));
             run.push(w);
-            if w.ends_with(',') && !korean_order {
+            if w.ends_with(',') && !korean_order || ends_sentence(w) {
                 break;
             }
         }
@@ -83,14 +83,26 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
             |w: &&str| lex.titles.contains(w) || asked.iter().any(|a| a.eq_ignore_ascii_case(w));
         let bare: Vec<&str> = run
             .iter()
-            .map(|w| w.trim_end_matches([',', ';', ':', ')']))
+            .map(|w| {
+                let w = w.trim_end_matches([',', ';', ':', ')']);
+                if ends_sentence(w) {
+                    w.trim_end_matches('.')
+                } else {
+                    w
+                }
+            })
             .collect();
         // The name follows its title: "Indonesian Foreign Minister Retno L.P. Marsudi",
         // "Minister of Foreign Affairs of Malaysia Mohamad bin Hasan".
         let after_title = bare
             .iter()
-            .rposition(|w| {
-                lex.titles.contains(w) || not_a_name(w) || crate::countries::is_country(w)
+            .enumerate()
+            .rposition(|(k, w)| {
+                lex.titles.contains(w)
+                    || not_a_name(w)
+                    || crate::countries::is_country(w)
+                    // "Brunei Darussalam Emaleen Abdul Rahman Teo"
+                    || k > 0 && crate::countries::is_foreign_country(&format!("{} {w}", bare[k - 1]))
             })
             .map_or(0, |t| t + 1);
         let from = after_title
@@ -214,11 +226,23 @@ fn is_given_name(w: &str) -> bool {
         && second.starts_with(|c: char| c.is_lowercase())
 }
 
+/// A capitalised word that ends its sentence ("… Rahman Teo."): a name's last word,
+/// not an abbreviation ("Dr.") or initials ("L.P.").
+fn ends_sentence(w: &str) -> bool {
+    let Some(core) = w.strip_suffix('.') else {
+        return false;
+    };
+    core.chars().count() >= 2
+        && core.chars().all(char::is_alphabetic)
+        && core.starts_with(char::is_uppercase)
+        && !lexicon::get().abbreviations.contains(core)
+}
+
 fn is_name_word(w: &str) -> bool {
     let core = w.trim_end_matches([',', '.', ';', ':', ')']);
     let initials = core.contains('.') && core.split('.').all(|p| p.chars().count() <= 1);
     core.starts_with(|c: char| c.is_uppercase())
-        && (core.len() == w.len() || w.ends_with(',') || initials)
+        && (core.len() == w.len() || w.ends_with(',') || initials || ends_sentence(w))
 }
 
 fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &[&str]) -> usize {
@@ -324,6 +348,13 @@ mod tests {
                 "The ASEAN-ROK Plan of Action for the years 2021-2025 was adopted at the Meeting.",
                 &["adopted"][..],
                 None,
+            ),
+            // A country's name of two words is no part of the name after it, and a
+            // name ends with its sentence.
+            (
+                "co-chaired the meeting with Permanent Secretary of the Ministry of Foreign Affairs of Brunei Darussalam Emaleen Abdul Rahman Teo.",
+                &["co-chaired"][..],
+                Some("Emaleen Abdul Rahman Teo"),
             ),
             // A country of another sentence does not take the deed from the name.
             (

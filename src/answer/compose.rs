@@ -72,7 +72,7 @@ fn citation(
 ) -> Citation {
     let para = &e.release.paragraphs[e.paragraph];
     let (tokens, ids) = stem_ids(a, &para.text);
-    let (start, end) = best_window(q, w, &para.text, &tokens, &ids);
+    let (start, end) = best_window(q, w, &para.text, &tokens, &ids, a);
     let marked = matched_tokens(w, &ids);
     let highlights = tokens
         .iter()
@@ -103,7 +103,7 @@ fn stem_ids(a: &TextAnalyzer, text: &str) -> (Vec<analyzer::Token>, Vec<StemId>)
 /// The part of a paragraph an answer quotes (`best_window`): what a lead may state.
 pub fn quoted<'t>(q: &Question, w: &Weights, text: &'t str, a: &TextAnalyzer) -> &'t str {
     let (tokens, ids) = stem_ids(a, text);
-    let (start, end) = best_window(q, w, text, &tokens, &ids);
+    let (start, end) = best_window(q, w, text, &tokens, &ids, a);
     &text[start..end]
 }
 
@@ -122,9 +122,11 @@ fn matched_tokens(w: &Weights, ids: &[StemId]) -> Vec<bool> {
     marked
 }
 
-/// How much a sentence naming the person a who-question asks for counts beyond its
-/// words: an experiment knob (see BENCHMARKS).
-const WHO_CUE: f32 = 100.0;
+/// What a sentence that states the fact asked for (the person of a who-question, an
+/// amount the lead can state) counts beyond its words: more than any words do, as for
+/// the focus, since the lead is cut from the quote and a quote without the fact has no
+/// lead.
+const FACT_CUE: f32 = 100.0;
 
 /// The sentence that covers most of the question, joined by a neighbour when that
 /// neighbour adds something the question asks about.
@@ -134,6 +136,7 @@ pub fn best_window(
     text: &str,
     tokens: &[Token],
     ids: &[StemId],
+    a: &TextAnalyzer,
 ) -> (usize, usize) {
     let spans = sentences(text);
     if spans.is_empty() {
@@ -171,6 +174,9 @@ pub fn best_window(
             .map_or(0.0, |_| 100.0);
         let cue = match q.kind {
             Kind::When if crate::text::find_date(&text[span.0..span.1]).is_some() => 0.5,
+            Kind::HowMuch if super::stated_amount(q, w, &text[span.0..span.1], a).is_some() => {
+                FACT_CUE
+            }
             Kind::HowMuch if crate::search::rank::has_amount(&text[span.0..span.1]) => 0.5,
             // The sentence that names the person asked for, which the lead is cut from.
             Kind::Who
@@ -178,7 +184,7 @@ pub fn best_window(
                     && !crate::names::people_in_post(&telling, &q.posts, &text[span.0..span.1])
                         .is_empty() =>
             {
-                WHO_CUE
+                FACT_CUE
             }
             _ => 0.0,
         };
