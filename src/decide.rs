@@ -130,6 +130,11 @@ impl Signals {
             .map(|((weight, _), _)| weight)
             .sum();
         let text = cx.text(r.at);
+        let held = |i: usize| {
+            w.ids
+                .get(i)
+                .is_some_and(|v| v.iter().any(|v| rank::contains(cx.stems(r.at), v)))
+        };
         let quoted = || crate::answer::quoted(q, w, text, cx.analyzer);
         let frame = match q.kind {
             // Someone the question does not already name ("Who co-chaired it alongside
@@ -149,7 +154,10 @@ impl Signals {
                 let date = cx.corpus.releases()[r.at.release as usize].date;
                 crate::text::states_meeting_after(text, date)
             }
-            Kind::When => has(Fact::Date) || has(Fact::Period),
+            // … of the event asked about ("When was the FTA *signed*?").
+            Kind::When => {
+                (has(Fact::Date) || has(Fact::Period)) && q.dated_event().is_none_or(|i| held(i))
+            }
             // A place or an amount the composer can state: a place the question does not
             // already name, an amount besides the question's own numbers ("KF-21") in a
             // clause that shares a telling word with the question …
@@ -168,11 +176,7 @@ impl Signals {
             sentence: rank::densest_share(w, cx.stems(r.at), SENTENCE_WINDOW),
             unknown: unknown / total,
             frame: f32::from(u8::from(frame)),
-            focus: f32::from(u8::from(q.attribute.is_none_or(|i| {
-                w.ids
-                    .get(i)
-                    .is_some_and(|v| v.iter().any(|v| rank::contains(cx.stems(r.at), v)))
-            }))),
+            focus: f32::from(u8::from(q.attribute.is_none_or(held))),
         }
     }
 

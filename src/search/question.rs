@@ -135,6 +135,51 @@ fn acronym_kinds() -> &'static [(String, String)] {
 }
 
 impl Question {
+    /// The event a passive "when" dates, as the concept of its last word: "When was the
+    /// Korea-Singapore FTA *signed*?". A date beside the FTA that never says "signed"
+    /// is the date of something else.
+    pub fn dated_event(&self) -> Option<usize> {
+        let lower = self.text.to_lowercase();
+        let words = lexicon::words(&lower);
+        let passive = self.kind == Kind::When
+            && words.first() == Some(&"when")
+            && words
+                .get(1)
+                .is_some_and(|w| lexicon::get().copulas.contains(w));
+        let last = words.last()?;
+        let participle = last.len() > 4 && last.ends_with("ed");
+        let at = self.concepts.len().checked_sub(1)?;
+        (passive && participle && self.concepts[at].asked.eq_ignore_ascii_case(last)).then_some(at)
+    }
+
+    /// What a how-much question measures, as the concept of the last word of the
+    /// phrase after its cue: "How much bilateral *trade* …", "How many *diplomats* …".
+    /// An amount in a clause that never names it measures something else ("25% of
+    /// Korea's total bilateral ODA" is no trade). None for "How much did Korea pledge?".
+    pub fn measured(&self) -> Option<usize> {
+        if self.kind != Kind::HowMuch {
+            return None;
+        }
+        let lower = self.text.to_lowercase();
+        let words = lexicon::words(&lower);
+        let cues = &lexicon::get().frames.how_much;
+        let after = (0..words.len()).find_map(|i| {
+            cues.iter()
+                .map(|c| c.split_whitespace().collect::<Vec<_>>())
+                .find(|c| words.get(i..i + c.len()) == Some(&c[..]))
+                .map(|c| i + c.len())
+        })?;
+        let concept_of = |w: &str| {
+            self.concepts
+                .iter()
+                .position(|c| c.asked.split_whitespace().any(|a| a.eq_ignore_ascii_case(w)))
+        };
+        words[after..]
+            .iter()
+            .map_while(|w| concept_of(w))
+            .last()
+    }
+
     /// "Who …?" asks for a person ("Which countries …?" does not).
     pub fn asks_person(&self) -> bool {
         let lower = self.text.to_lowercase();
@@ -517,6 +562,29 @@ mod tests {
     fn ask(q: &str) -> Question {
         let a = analyzer::build();
         analyse(q, &a, &Synonyms::builtin(&a))
+    }
+
+    #[test]
+    fn a_passive_when_dates_the_event_of_its_last_word() {
+        let event = |text: &str| {
+            let q = ask(text);
+            q.dated_event().map(|i| q.concepts[i].asked.clone())
+        };
+        assert_eq!(
+            event("When was the Korea-Singapore FTA signed?").as_deref(),
+            Some("signed")
+        );
+        assert_eq!(
+            event("When was the AOIP adopted?").as_deref(),
+            Some("adopted")
+        );
+        assert_eq!(
+            event("When was the 29th ASEAN-ROK Dialogue held?"),
+            None,
+            "held is asked by every when"
+        );
+        assert_eq!(event("When did ASEAN establish CSPs with China?"), None);
+        assert_eq!(event("Who signed the FTA?"), None);
     }
 
     fn asked(q: &Question) -> Vec<&str> {
