@@ -150,9 +150,11 @@ pub fn stated_amount<'a>(
     text: &'a str,
     a: &TextAnalyzer,
 ) -> Option<&'a str> {
-    let clauses = text
+    let clauses: Vec<&str> = text
         .split([',', ';', ':', '(', ')'])
-        .flat_map(|c| c.split(" -- "));
+        .flat_map(|c| c.split(" -- "))
+        .filter(|c| !c.trim().is_empty())
+        .collect();
     // (weight of the question's words in the clause, whether one of them is telling)
     let words = |clause: &str| -> (f32, bool) {
         let stems = analyzer::stems(a, clause);
@@ -165,7 +167,19 @@ pub fn stated_amount<'a>(
                 (sum + w, telling || !common)
             })
     };
-    let best = clauses
+    // Only when the text names it: "money" is told in dollars.
+    let measured = q.measured().filter(|&m| names_concept(q, m, text, a));
+    // The amount of what the question measures ("how much *trade*"), named in its
+    // clause or in the one before ("assistance (ODA) (about USD 600 million …").
+    let measures = |i: usize| {
+        measured.is_none_or(|m| {
+            let named = |j: usize| names_concept(q, m, clauses[j], a);
+            named(i) || i > 0 && named(i - 1)
+        })
+    };
+    let best = (0..clauses.len())
+        .filter(|&i| measures(i))
+        .map(|i| clauses[i])
         // An amount the question itself gives ("KF-21") is not the one it asks for.
         .filter(|c| crate::text::has_quantity_besides(c, &q.text))
         // An amount dated another year than the one asked about is not its amount
@@ -182,6 +196,14 @@ pub fn stated_amount<'a>(
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then_some(best.1)
+}
+
+/// Whether the clause names the question's concept `at`, in any of its variants.
+fn names_concept(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool {
+    let stems = analyzer::stems(a, clause);
+    q.concepts
+        .get(at)
+        .is_some_and(|c| c.variants.iter().any(|v| contains(&stems, v)))
 }
 
 /// Whether the clause names a year, and none of `years`.

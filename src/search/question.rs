@@ -94,6 +94,11 @@ pub struct Question {
     pub posts: Vec<String>,
 }
 
+/// A regular past form ("signed", "visited"), which ends a noun phrase.
+fn is_past(word: &str) -> bool {
+    word.len() > 4 && word.ends_with("ed")
+}
+
 fn stop_stems() -> &'static HashSet<String> {
     static STOP: OnceLock<HashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
@@ -147,7 +152,7 @@ impl Question {
                 .get(1)
                 .is_some_and(|w| lexicon::get().copulas.contains(w));
         let last = words.last()?;
-        let participle = last.len() > 4 && last.ends_with("ed");
+        let participle = is_past(last);
         let at = self.concepts.len().checked_sub(1)?;
         (passive && participle && self.concepts[at].asked.eq_ignore_ascii_case(last)).then_some(at)
     }
@@ -170,13 +175,16 @@ impl Question {
                 .map(|c| i + c.len())
         })?;
         let concept_of = |w: &str| {
-            self.concepts
-                .iter()
-                .position(|c| c.asked.split_whitespace().any(|a| a.eq_ignore_ascii_case(w)))
+            self.concepts.iter().position(|c| {
+                c.asked
+                    .split_whitespace()
+                    .any(|a| a.eq_ignore_ascii_case(w))
+            })
         };
+        // The phrase ends at its verb ("How many Korean travelers *visited* …").
         words[after..]
             .iter()
-            .map_while(|w| concept_of(w))
+            .map_while(|w| (!is_past(w)).then(|| concept_of(w)).flatten())
             .last()
     }
 
@@ -562,6 +570,24 @@ mod tests {
     fn ask(q: &str) -> Question {
         let a = analyzer::build();
         analyse(q, &a, &Synonyms::builtin(&a))
+    }
+
+    #[test]
+    fn a_how_much_measures_the_last_word_of_its_phrase() {
+        let measured = |text: &str| {
+            let q = ask(text);
+            q.measured().map(|i| q.concepts[i].asked.clone())
+        };
+        assert_eq!(
+            measured("How much bilateral trade did Korea record?").as_deref(),
+            Some("trade")
+        );
+        assert_eq!(
+            measured("How many Korean travelers visited ASEAN?").as_deref(),
+            Some("travelers")
+        );
+        assert_eq!(measured("How much did Korea pledge to the Fund?"), None);
+        assert_eq!(measured("When was the FTA signed?"), None);
     }
 
     #[test]
