@@ -156,7 +156,7 @@ impl Signals {
             }
             // … of the event asked about ("When was the FTA *signed*?").
             Kind::When => {
-                (has(Fact::Date) || has(Fact::Period)) && q.dated_event().is_none_or(|i| held(i))
+                (has(Fact::Date) || has(Fact::Period)) && q.dated_event().is_none_or(&held)
             }
             // A place or an amount the composer can state: a place the question does not
             // already name, an amount besides the question's own numbers ("KF-21") in a
