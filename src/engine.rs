@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::answer::{self, Answer, Evidence, Suggestion};
 use crate::corpus::{self, Corpus, CorpusError, Release};
 use crate::decide::{self, Decision};
-use crate::search::acronym::{self, Acronyms};
+use crate::search::acronym;
 use crate::search::expand::{self, Vocabulary};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
@@ -26,6 +26,8 @@ pub const DEFAULT_TOP: usize = 3;
 const CANDIDATES: usize = 40;
 /// Further citations must cover at least this share too, or they are left out.
 const MIN_SUPPORT: f32 = 0.3;
+/// How many acronyms the engine keeps the phrase of; past that it starts over.
+const ACRONYMS_KEPT: usize = 1024;
 
 /// How much of the question a point under the answer must cover in its own words to be
 /// cited right after it.
@@ -73,9 +75,9 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
-    /// The corpus's capitalised phrases by their initials, read at the first question
-    /// with an acronym the corpus lacks (a scan of every paragraph).
-    acronyms: std::sync::OnceLock<Acronyms>,
+    /// The phrases acronyms the corpus lacks were read as (`acronym::phrase_for`, a
+    /// scan of every paragraph), kept so that each is read once.
+    acronyms: std::sync::Mutex<HashMap<String, Option<String>>>,
     /// Which releases' title and meeting hold each stem, for "not found" suggestions.
     meta_postings: HashMap<rank::StemId, Vec<u32>>,
     tuning: decide::Tuning,
@@ -105,7 +107,7 @@ impl Engine {
         let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
             vocabulary,
-            acronyms: std::sync::OnceLock::new(),
+            acronyms: std::sync::Mutex::default(),
             meta_postings: meta_postings(&facts),
             tuning: decide::TUNING,
             corpus,
@@ -255,7 +257,7 @@ impl Engine {
         let analyzer = self.index.analyzer();
         if let Some(phrase) = self.acronym_phrase(&c.asked) {
             c.variants
-                .push(crate::search::analyzer::stems(analyzer, phrase));
+                .push(crate::search::analyzer::stems(analyzer, &phrase));
             c.expansion = Expansion::Acronym;
             return;
         }
@@ -302,17 +304,24 @@ impl Engine {
 
     /// The phrase the corpus spells an acronym of the question with ("ISG": the
     /// "Inter-Sessional Support Group"), if the word is an acronym.
-    fn acronym_phrase(&self, word: &str) -> Option<&str> {
+    fn acronym_phrase(&self, word: &str) -> Option<String> {
         acronym::as_acronym(word)?;
-        let acronyms = self.acronyms.get_or_init(|| {
+        let read = || {
             let releases = self.corpus.releases();
             let titles = releases.iter().map(|r| r.title.as_str());
             let texts = releases
                 .iter()
                 .flat_map(|r| r.paragraphs.iter().map(|p| p.text.as_str()));
-            Acronyms::new(titles.chain(texts))
-        });
-        acronyms.phrase(word)
+            acronym::phrase_for(word, titles.chain(texts))
+        };
+        // A poisoned lock only loses the cache: the scan still answers.
+        let Ok(mut known) = self.acronyms.lock() else {
+            return read();
+        };
+        if known.len() >= ACRONYMS_KEPT {
+            known.clear();
+        }
+        known.entry(word.to_string()).or_insert_with(read).clone()
     }
 
     /// Step 2: how much each of its concepts counts in this corpus.

@@ -11,49 +11,100 @@ const MAX_LETTERS: usize = 6;
 /// up to this many in one phrase.
 const MAX_HYPHENATED: usize = 3;
 
-/// The corpus's capitalised phrases by their initials.
-#[derive(Debug, Default)]
-pub struct Acronyms {
-    /// Initials → the phrase (as written) most often spelled by them, with its count.
-    by_initials: HashMap<String, (String, u32)>,
+/// The phrase the texts most often spell `word` with ("Inter-Sessional Support Group"
+/// for "ISG"), if the word is an acronym and such a phrase stands in them; a tie goes
+/// to the phrase met first. A scan of every text, with no table kept: a corpus holds
+/// far more capitalised phrases than questions ever ask about.
+pub fn phrase_for<'a>(word: &str, texts: impl Iterator<Item = &'a str>) -> Option<String> {
+    let letters: Vec<char> = as_acronym(word)?.chars().collect();
+    let first = *letters.first()?;
+    let needed = capitals(&letters.iter().collect::<String>());
+    let mut counts: HashMap<&'a str, (u32, usize)> = HashMap::new();
+    // Most texts lack one of the capitals: one pass over their bytes tells.
+    for text in texts.filter(|t| capitals(t) & needed == needed) {
+        // Only the words that start with the first letter can start a phrase.
+        for (at, _) in text.match_indices(first) {
+            let starts_word = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || "([“\"".contains(c));
+            if !starts_word {
+                continue;
+            }
+            let window = words_from(&text[at..], 2 * MAX_LETTERS);
+            let runs = capitalised_runs(window);
+            let Some(run) = runs.first().filter(|r| r[0].0.as_ptr() == window.as_ptr()) else {
+                continue;
+            };
+            let mut ends = Vec::new();
+            spell_on(run, &letters, 0, 0, 0, 0, &mut ends);
+            for (_, to) in ends {
+                let last = run[to].0;
+                let end = last.as_ptr() as usize + last.len() - text.as_ptr() as usize;
+                let Some(phrase) = text.get(at..end) else {
+                    continue;
+                };
+                let seen = counts.len();
+                counts.entry(phrase).or_insert((0, seen)).0 += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(phrase, _)| phrase.to_string())
 }
 
-impl Acronyms {
-    /// Reads every capitalised run of the texts (titles, paragraphs).
-    pub fn new<'a>(texts: impl Iterator<Item = &'a str>) -> Acronyms {
-        let mut counts: HashMap<(String, String), u32> = HashMap::new();
-        let mut order: Vec<(String, String)> = Vec::new();
-        for text in texts {
-            for run in capitalised_runs(text) {
-                for (initials, phrase) in phrases(&run) {
-                    let count = counts
-                        .entry((initials.clone(), phrase.clone()))
-                        .or_insert(0);
-                    if *count == 0 {
-                        order.push((initials, phrase));
-                    }
-                    *count += 1;
-                }
-            }
-        }
-        let mut by_initials: HashMap<String, (String, u32)> = HashMap::new();
-        // In the corpus's order, so that a tie goes to the phrase met first.
-        for key in order {
-            let count = counts.get(&key).copied().unwrap_or(0);
-            let (initials, phrase) = key;
-            let best = by_initials.entry(initials).or_insert((phrase.clone(), 0));
-            if count > best.1 {
-                *best = (phrase, count);
-            }
-        }
-        Acronyms { by_initials }
-    }
+/// The text up to the end of its first `n` words.
+fn words_from(text: &str, n: usize) -> &str {
+    let end = text.split_whitespace().take(n).last().map_or(0, |w| {
+        w.as_ptr() as usize + w.len() - text.as_ptr() as usize
+    });
+    &text[..end]
+}
 
-    /// The phrase the corpus spells `acronym` with, if the word is one ("ISG",
-    /// "CBMs") and the corpus has such a phrase.
-    pub fn phrase(&self, word: &str) -> Option<&str> {
-        let letters = as_acronym(word)?;
-        self.by_initials.get(&letters).map(|(p, _)| p.as_str())
+/// The ASCII capitals a text holds, one bit each.
+fn capitals(text: &str) -> u32 {
+    text.bytes()
+        .filter(u8::is_ascii_uppercase)
+        .fold(0, |mask, b| mask | 1 << (b - b'A'))
+}
+
+/// Matches `letters[done..]` from word `at` on; pushes (from, last word) for each
+/// full match.
+fn spell_on(
+    run: &[RunWord<'_>],
+    letters: &[char],
+    from: usize,
+    at: usize,
+    done: usize,
+    hyphenated: usize,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let Some(&(word, joiner)) = run.get(at) else {
+        return;
+    };
+    if at - from >= 2 * MAX_LETTERS {
+        return;
+    }
+    if joiner {
+        return spell_on(run, letters, from, at + 1, done, hyphenated, out);
+    }
+    let parts: Vec<char> = word.split('-').filter_map(initial).collect();
+    let mut ways = vec![(initial(word).into_iter().collect::<Vec<_>>(), hyphenated)];
+    if parts.len() > 1 && hyphenated < MAX_HYPHENATED {
+        ways.push((parts, hyphenated + 1));
+    }
+    for (spelt, hyphenated) in ways {
+        let next = done + spelt.len();
+        if letters.get(done..next) != Some(&spelt[..]) {
+            continue;
+        }
+        if next == letters.len() {
+            out.push((from, at));
+        } else {
+            spell_on(run, letters, from, at + 1, next, hyphenated, out);
+        }
     }
 }
 
@@ -86,22 +137,30 @@ fn capitalised_runs(text: &str) -> Vec<Vec<RunWord<'_>>> {
     let mut runs = Vec::new();
     let mut run: Vec<RunWord<'_>> = Vec::new();
     // Brackets and quotes end a run too: "Forum (ARF)", "the “Dialogue”".
-    for segment in text.split(|c: char| "()[]“”\"".contains(c)) {
+    for segment in text.split(['(', ')', '[', ']', '“', '”', '"']) {
         for raw in segment.split_whitespace() {
+            // Most words are lower case: a joiner inside a run, or its end.
+            if raw.starts_with(|c: char| c.is_ascii_lowercase()) {
+                if !run.is_empty() && raw.len() <= 3 && joiners.contains(raw) {
+                    run.push((raw, true));
+                } else {
+                    flush(&mut runs, &mut run);
+                }
+                continue;
+            }
             // A plural's apostrophe stays ("Senior Officials’ Meeting").
-            let word = raw.trim_end_matches(|c: char| !c.is_alphanumeric() && !"'’".contains(c));
-            let ends = word.len() < raw.len();
-            let capital = word.starts_with(|c: char| c.is_uppercase())
-                && word.chars().all(|c| c.is_alphabetic() || "-'’".contains(c));
-            if capital {
-                run.push((word, false));
-            } else if joiners.contains(word) && !run.is_empty() && !ends {
-                run.push((word, true));
-            } else {
+            let word =
+                raw.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+            let capital = word.starts_with(char::is_uppercase)
+                && word
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'));
+            if !capital {
                 flush(&mut runs, &mut run);
                 continue;
             }
-            if ends {
+            run.push((word, false));
+            if word.len() < raw.len() {
                 flush(&mut runs, &mut run);
             }
         }
@@ -118,34 +177,6 @@ fn flush<'a>(runs: &mut Vec<Vec<RunWord<'a>>>, run: &mut Vec<RunWord<'a>>) {
         runs.push(std::mem::take(run));
     }
     run.clear();
-}
-
-/// Every stretch of the run that starts and ends on a capitalised word, with each
-/// spelling of its initials.
-fn phrases(run: &[RunWord<'_>]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for start in 0..run.len() {
-        if run[start].1 {
-            continue;
-        }
-        for end in start + 1..run.len().min(start + 2 * MAX_LETTERS) {
-            let stretch = &run[start..=end];
-            if run[end].1 || stretch.iter().filter(|(_, j)| !j).count() > MAX_LETTERS {
-                continue;
-            }
-            let phrase = stretch
-                .iter()
-                .map(|(w, _)| *w)
-                .collect::<Vec<_>>()
-                .join(" ");
-            for initials in spellings(stretch) {
-                if (2..=MAX_LETTERS).contains(&initials.len()) {
-                    out.push((initials, phrase.clone()));
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The initials of the stretch's capitalised words, a hyphenated word giving its first
@@ -182,8 +213,16 @@ fn initial(word: &str) -> Option<char> {
 mod tests {
     use super::*;
 
-    fn acronyms(text: &str) -> Acronyms {
-        Acronyms::new(std::iter::once(text))
+    struct Text(&'static str);
+
+    impl Text {
+        fn phrase(&self, word: &str) -> Option<String> {
+            phrase_for(word, std::iter::once(self.0))
+        }
+    }
+
+    fn acronyms(text: &'static str) -> Text {
+        Text(text)
     }
 
     #[test]
@@ -192,12 +231,21 @@ mod tests {
             "The 2nd ARF Inter-Sessional Support Group Meeting on Confidence Building \
              Measures and Preventive Diplomacy will be held in Ottawa.",
         );
-        assert_eq!(a.phrase("ISG"), Some("Inter-Sessional Support Group"));
-        assert_eq!(a.phrase("CBMs"), Some("Confidence Building Measures"));
-        let som = acronyms("at the ASEAN Senior Officials’ Meeting (SOM) in Seoul");
-        assert_eq!(som.phrase("SOM"), Some("Senior Officials’ Meeting"));
         assert_eq!(
-            a.phrase("CBMPD"),
+            a.phrase("ISG").as_deref(),
+            Some("Inter-Sessional Support Group")
+        );
+        assert_eq!(
+            a.phrase("CBMs").as_deref(),
+            Some("Confidence Building Measures")
+        );
+        let som = acronyms("at the ASEAN Senior Officials’ Meeting (SOM) in Seoul");
+        assert_eq!(
+            som.phrase("SOM").as_deref(),
+            Some("Senior Officials’ Meeting")
+        );
+        assert_eq!(
+            a.phrase("CBMPD").as_deref(),
             Some("Confidence Building Measures and Preventive Diplomacy")
         );
     }
@@ -208,17 +256,23 @@ mod tests {
             "the Korea-ASEAN Solidarity Initiative and the Ministry of Foreign Affairs of \
              Brunei Darussalam",
         );
-        assert_eq!(a.phrase("KASI"), Some("Korea-ASEAN Solidarity Initiative"));
-        assert_eq!(a.phrase("MFA"), Some("Ministry of Foreign Affairs"));
+        assert_eq!(
+            a.phrase("KASI").as_deref(),
+            Some("Korea-ASEAN Solidarity Initiative")
+        );
+        assert_eq!(
+            a.phrase("MFA").as_deref(),
+            Some("Ministry of Foreign Affairs")
+        );
         assert_eq!(spellings_of("11th East Asia Summit"), ["EAS"]);
     }
 
     #[test]
     fn no_phrase_is_made_up_across_punctuation_or_for_plain_words() {
         let a = acronyms("Minister Kang, Foreign Minister of Japan. Then Seoul.");
-        assert_eq!(a.phrase("KF"), None, "a comma ends the run");
-        assert_eq!(a.phrase("JT"), None, "a full stop ends the run");
-        assert_eq!(a.phrase("Seoul"), None, "not an acronym");
+        assert_eq!(a.phrase("KF").as_deref(), None, "a comma ends the run");
+        assert_eq!(a.phrase("JT").as_deref(), None, "a full stop ends the run");
+        assert_eq!(a.phrase("Seoul").as_deref(), None, "not an acronym");
         assert_eq!(as_acronym("S"), None);
         assert_eq!(as_acronym("CBMs").as_deref(), Some("CBM"));
     }
@@ -228,6 +282,6 @@ mod tests {
         let a = acronyms(
             "East Asia Summit; East Asia Summit; Economic Affairs Section; East Asia Summit",
         );
-        assert_eq!(a.phrase("EAS"), Some("East Asia Summit"));
+        assert_eq!(a.phrase("EAS").as_deref(), Some("East Asia Summit"));
     }
 }
