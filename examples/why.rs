@@ -45,13 +45,13 @@ fn main() -> anyhow::Result<()> {
     let q = engine.analyse(&question);
     let w = engine.weights(&q);
     println!(
-        "kind {:?} years {:?} latest {} focus {:?} meetings {:?}",
-        q.kind, q.years, q.latest, q.focus, q.meetings
+        "kind {:?} years {:?} latest {} focus {:?} attribute {:?} meetings {:?}",
+        q.kind, q.years, q.latest, q.focus, q.attribute, q.meetings
     );
     for (i, c) in q.concepts.iter().enumerate() {
         println!(
-            "  concept {:?} weight {:.2} known {} common {}",
-            c.variants, w.weight[i], w.known[i], w.common[i]
+            "  concept {:?} weight {:.2} known {} common {} expansion {:?}",
+            c.variants, w.weight[i], w.known[i], w.common[i], c.expansion
         );
     }
     let ranked = engine.rank(&q, &w, 3);
