@@ -225,8 +225,15 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let lower = text.to_lowercase();
     let concepts = concepts(&text, &tokens, &stems, synonyms);
     let phrase = wh_phrase(&text, &tokens);
+    let posts = crate::names::posts_asked(&text);
+    let mut kind = kind_of(&lower, phrase.and_then(|p| p.kind));
+    // "What is the name of the ASEAN Deputy Secretary-General …" asks who holds a post.
+    let person_opening = lexicon::opens_with(&lower, &lexicon::get().person_questions);
+    if kind == Kind::What && person_opening && !posts.is_empty() {
+        kind = Kind::Who;
+    }
     Question {
-        kind: kind_of(&lower, phrase.and_then(|p| p.kind)),
+        kind,
         focus: focus(&text, &tokens, &concepts),
         attribute: phrase
             .filter(|p| p.attribute)
@@ -238,7 +245,7 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .filter_map(|t| year_of(&text[t.start..t.end]))
             .collect(),
         latest: asks_latest(&lower),
-        posts: crate::names::posts_asked(&text),
+        posts,
         concepts,
         truncated,
         text,
@@ -293,7 +300,8 @@ fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
     while let Some(t) = tokens.get(i) {
         // A cue's word is in the phrase though it is a stop word ("what is the *date*").
         let cued = cue(i);
-        if !is_stop(&t.stem) || cued.is_some() {
+        // So is a light head ("what is the *name* of …").
+        if !is_stop(&t.stem) || cued.is_some() || is(i, &lex.light_heads) {
             head = Some(i);
             kind = cued.or(kind);
             i += 1;
@@ -588,6 +596,16 @@ mod tests {
         );
         assert_eq!(measured("How much did Korea pledge to the Fund?"), None);
         assert_eq!(measured("When was the FTA signed?"), None);
+    }
+
+    #[test]
+    fn the_name_of_a_post_asks_who_holds_it() {
+        assert_eq!(
+            ask("What is the name of the ASEAN Secretary-General?").kind,
+            Kind::Who
+        );
+        assert!(ask("What was the name of the ASEAN Secretary-General?").asks_person());
+        assert_eq!(ask("What is the name of the new policy?").kind, Kind::What);
     }
 
     #[test]
