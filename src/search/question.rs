@@ -146,11 +146,13 @@ impl Question {
     pub fn dated_event(&self) -> Option<usize> {
         let lower = self.text.to_lowercase();
         let words = lexicon::words(&lower);
+        let lex = lexicon::get();
+        // A when-cue of one word, then a copula: "When was …".
         let passive = self.kind == Kind::When
-            && words.first() == Some(&"when")
             && words
-                .get(1)
-                .is_some_and(|w| lexicon::get().copulas.contains(w));
+                .first()
+                .is_some_and(|w| lex.frames.when.iter().any(|c| c == w))
+            && words.get(1).is_some_and(|w| lex.copulas.contains(w));
         let last = words.last()?;
         let participle = is_past(last);
         let at = self.concepts.len().checked_sub(1)?;
