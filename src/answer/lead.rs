@@ -155,38 +155,41 @@ pub fn stated_amount<'a>(
         .flat_map(|c| c.split(" -- "))
         .filter(|c| !c.trim().is_empty())
         .collect();
+    // Each clause's stems, worked out once and only for the clauses looked at.
+    let stems: Vec<std::cell::OnceCell<Vec<String>>> = vec![Default::default(); clauses.len()];
+    let stems_of = |i: usize| stems[i].get_or_init(|| analyzer::stems(a, clauses[i]));
     // (weight of the question's words in the clause, whether one of them is telling)
-    let words = |clause: &str| -> (f32, bool) {
-        let stems = analyzer::stems(a, clause);
+    let words = |i: usize| -> (f32, bool) {
         q.concepts
             .iter()
             .zip(&w.weight)
             .zip(&w.common)
-            .filter(|((c, _), _)| c.variants.iter().any(|v| contains(&stems, v)))
+            .filter(|((c, _), _)| c.variants.iter().any(|v| contains(stems_of(i), v)))
             .fold((0.0, false), |(sum, telling), ((_, w), common)| {
                 (sum + w, telling || !common)
             })
     };
     // Only when the text names it: "money" is told in dollars.
-    let measured = q.measured().filter(|&m| names_concept(q, m, text, a));
+    let measured = q
+        .measured()
+        .filter(|&m| names_concept(q, m, &analyzer::stems(a, text)));
     // The amount of what the question measures ("how much *trade*"), named in its
     // clause or in the one before ("assistance (ODA) (about USD 600 million …").
     let measures = |i: usize| {
         measured.is_none_or(|m| {
-            let named = |j: usize| names_concept(q, m, clauses[j], a);
+            let named = |j: usize| names_concept(q, m, stems_of(j));
             named(i) || i > 0 && named(i - 1)
         })
     };
     let best = (0..clauses.len())
         .filter(|&i| measures(i))
-        .map(|i| clauses[i])
         // An amount the question itself gives ("KF-21") is not the one it asks for.
-        .filter(|c| crate::text::has_quantity_besides(c, &q.text))
+        .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text))
         // An amount dated another year than the one asked about is not its amount
         // ("USD 200 billion … in 2022" for "How much trade … in 2023?").
-        .filter(|c| q.years.is_empty() || !dates_other_year(c, &q.years))
-        .filter_map(|clause| {
-            let (weight, telling) = words(clause);
+        .filter(|&i| q.years.is_empty() || !dates_other_year(clauses[i], &q.years))
+        .filter_map(|i| {
+            let (clause, (weight, telling)) = (clauses[i], words(i));
             // "How much … in 2021?": the clause that names the year asked about wins
             // over any that shares more words but not the year.
             let year = q.years.iter().any(|y| clause.contains(&y.to_string()));
@@ -198,12 +201,11 @@ pub fn stated_amount<'a>(
     (!best.1.is_empty()).then_some(best.1)
 }
 
-/// Whether the clause names the question's concept `at`, in any of its variants.
-fn names_concept(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool {
-    let stems = analyzer::stems(a, clause);
+/// Whether the stems name the question's concept `at`, in any of its variants.
+fn names_concept(q: &Question, at: usize, stems: &[String]) -> bool {
     q.concepts
         .get(at)
-        .is_some_and(|c| c.variants.iter().any(|v| contains(&stems, v)))
+        .is_some_and(|c| c.variants.iter().any(|v| contains(stems, v)))
 }
 
 /// Whether the clause names a year, and none of `years`.
