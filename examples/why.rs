@@ -125,17 +125,18 @@ fn timings(engine: &attache::Engine, file: &std::path::Path, reps: usize) -> any
     Ok(())
 }
 
-/// One JSON line per question: its set's labels and the signals of its three best
-/// passages.
+/// One JSON line per question: the question, its set's labels, and the text and
+/// signals of its ten best passages (`scripts/fit_abstention.py` reads the first
+/// three).
 fn batch(engine: &attache::Engine, file: &std::path::Path) -> anyhow::Result<()> {
     let cases = attache::eval::parse_cases(&std::fs::read_to_string(file)?)?;
     for case in cases {
         let q = engine.analyse(&case.q);
         let w = engine.weights(&q);
-        let ranked = engine.rank(&q, &w, 3);
+        let ranked = engine.rank(&q, &w, 10);
         let passages: Vec<serde_json::Value> = ranked
             .iter()
-            .take(3)
+            .take(10)
             .map(|r| {
                 let release = &engine.corpus().releases()[r.at.release as usize];
                 let text = &release.paragraphs[r.at.paragraph as usize].text;
@@ -147,12 +148,14 @@ fn batch(engine: &attache::Engine, file: &std::path::Path) -> anyhow::Result<()>
                 serde_json::json!({
                     "holds": holds,
                     "score": r.score,
+                    "text": text,
                     "signals": engine.signals(&q, &w, r),
                 })
             })
             .collect();
         let line = serde_json::json!({
             "id": case.id,
+            "q": case.q,
             "kind": case.kind,
             "answerable": !case.must.is_empty(),
             "passages": passages,

@@ -49,22 +49,22 @@ pub struct Tuning {
 /// the score (`rank::lacks_name`).
 pub const TUNING: Tuning = Tuning {
     weights: Signals {
-        coverage: 0.79,
-        text_coverage: 0.23,
+        coverage: 0.95,
+        text_coverage: 0.54,
         // The most important word the releases know and the passage lacks.
-        gap: -1.31,
-        sentence: 0.85,
+        gap: -0.99,
+        sentence: 1.2,
         // Words no release uses: a paraphrase, or what the question asks and the
         // releases never say.
-        unknown: -1.76,
+        unknown: -1.57,
         // The kind of fact asked for is the strongest single sign.
-        frame: 3.01,
+        frame: 3.97,
         // A passage that never names the attribute asked for ("the *theme* of …")
         // rarely states it.
-        focus: 1.44,
+        focus: 1.88,
     },
-    bias: -4.87,
-    threshold: -0.2,
+    bias: -6.41,
+    threshold: 0.0,
 };
 
 /// The evidence of the best passage and what it decided.

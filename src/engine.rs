@@ -75,6 +75,9 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
+    /// The words of the releases as written, lower-case, for misspellings: built at the
+    /// first question with a word the corpus lacks (a pass over every paragraph).
+    written: std::sync::OnceLock<expand::Written>,
     /// The phrases acronyms the corpus lacks were read as (`acronym::phrase_for`, a
     /// scan of every paragraph), kept so that each is read once.
     acronyms: std::sync::Mutex<HashMap<String, Option<String>>>,
@@ -107,6 +110,7 @@ impl Engine {
         let vocabulary = Vocabulary::new(index.vocabulary());
         Engine {
             vocabulary,
+            written: std::sync::OnceLock::new(),
             acronyms: std::sync::Mutex::default(),
             meta_postings: meta_postings(&facts),
             tuning: decide::TUNING,
@@ -255,6 +259,11 @@ impl Engine {
             return;
         }
         let analyzer = self.index.analyzer();
+        if let Some(count) = crate::lexicon::get().count_written_otherwise(&c.asked) {
+            c.variants.push(vec![count]);
+            c.expansion = Expansion::Count;
+            return;
+        }
         if let Some(phrase) = self.acronym_phrase(&c.asked) {
             c.variants
                 .push(crate::search::analyzer::stems(analyzer, &phrase));
@@ -263,21 +272,22 @@ impl Engine {
         }
         let word = c.asked.to_lowercase();
         let allowed = expand::edits_allowed(&word);
-        let near = self
-            .vocabulary
-            .nearest(stem, allowed)
-            .map(str::to_string)
-            .or_else(|| {
-                let alphabetic = word.chars().all(|c| c.is_ascii_lowercase());
-                (allowed > 0 && alphabetic)
-                    .then(|| {
-                        let stem_all = |t: &str| crate::search::analyzer::stems(analyzer, t);
-                        self.vocabulary.nearest_by_one_edit(&word, stem_all)
-                    })
-                    .flatten()
-            });
+        // A word of the dictionary the corpus lacks is more likely a word it does not
+        // use than a slip: it is read only as another form of itself ("attendees" as
+        // "attend"), not as a neighbour ("coming" is not "coping", "every" not "ever").
+        // Stems are compared only for a word the dictionary lacks: a stem is cut short
+        // ("elect" for "election" is one letter from "electr" for "electronic").
+        let dictionary = expand::in_dictionary(&word);
+        let near = match self.nearest_written(&word, stem, allowed) {
+            Some(near) => (!dictionary || same_word(stem, &near)).then_some(near),
+            None if dictionary => None,
+            None => self
+                .vocabulary
+                .nearest(stem, allowed.min(expand::edits_allowed(stem)))
+                .map(|s| vec![s.to_string()]),
+        };
         if let Some(near) = near {
-            c.variants.push(vec![near]);
+            c.variants.push(near);
             c.expansion = Expansion::Spelling;
             return;
         }
@@ -300,6 +310,29 @@ impl Engine {
                 break;
             }
         }
+    }
+
+    /// The corpus word, as written, fewest edits from `word`, as the analyzer reads it:
+    /// edits are counted between words, not stems, which the stemmer cuts apart
+    /// ("comunities" is "comun", "communities" "communiti"; "population" and "people"
+    /// are two edits apart as stems). A word written without its hyphen is the
+    /// hyphenated one ("deescalate", "de-escalating").
+    fn nearest_written(&self, word: &str, stem: &str, allowed: usize) -> Option<Vec<String>> {
+        let written = self.written.get_or_init(|| {
+            let releases = self.corpus.releases();
+            let texts = releases.iter().flat_map(|r| {
+                std::iter::once(r.title.as_str())
+                    .chain(r.paragraphs.iter().map(|p| p.text.as_str()))
+            });
+            let analyzer = self.index.analyzer();
+            expand::Written::of(texts, |w| crate::search::analyzer::stems(analyzer, w))
+        });
+        let near = match written.hyphenated.get(stem) {
+            Some(hyphenated) => hyphenated.as_str(),
+            None => written.words.nearest(word, allowed)?,
+        };
+        let stems = crate::search::analyzer::stems(self.index.analyzer(), near);
+        (self.index.doc_freq(&stems) > 0).then_some(stems)
     }
 
     /// The phrase the corpus spells an acronym of the question with ("ISG": the
@@ -694,6 +727,12 @@ impl Engine {
 const SUGGESTIONS: usize = 5;
 
 /// Which releases' title and meeting hold each stem (each release once).
+/// Whether `near` (stems) is another form of the word whose stem is `stem`: one of
+/// the two begins with the other.
+fn same_word(stem: &str, near: &[String]) -> bool {
+    matches!(near, [n] if n.starts_with(stem) || stem.starts_with(n.as_str()))
+}
+
 fn meta_postings(facts: &[ReleaseFacts]) -> HashMap<rank::StemId, Vec<u32>> {
     let mut postings: HashMap<rank::StemId, Vec<u32>> = HashMap::new();
     for (i, f) in facts.iter().enumerate() {

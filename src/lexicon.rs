@@ -56,6 +56,8 @@ pub struct Lexicon {
     pub not_places: Words,
     pub abbreviations: Words,
     pub number_words: Words,
+    /// In order of value, from zero.
+    cardinals: Vec<String>,
     /// Found anywhere in a text, as written.
     pub money: Vec<String>,
     /// Found anywhere in a lower-case text.
@@ -64,6 +66,8 @@ pub struct Lexicon {
     /// Tried in order.
     pub date_ranges: Vec<String>,
     pub standings: Words,
+    /// (how-much cue, the words its amount is given in).
+    pub units: Vec<(String, Vec<String>)>,
     pub frames: Frames,
 }
 
@@ -156,6 +160,18 @@ pub fn get() -> &'static Lexicon {
 }
 
 impl Lexicon {
+    /// The other way to write a small count: "3" for "three" and "three" for "3".
+    pub fn count_written_otherwise(&self, word: &str) -> Option<String> {
+        match word.parse::<usize>() {
+            Ok(n) => self.cardinals.get(n).cloned(),
+            Err(_) => self
+                .cardinals
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(word))
+                .map(|n| n.to_string()),
+        }
+    }
+
     /// The stop words as written; question analysis stems them.
     pub fn stop_words(&self) -> impl Iterator<Item = &str> {
         self.stop_words.split_whitespace()
@@ -202,6 +218,17 @@ pub fn opens_with(lower: &str, openings: &[String]) -> bool {
     })
 }
 
+impl Lexicon {
+    /// The words the amount a how-much question asks for is given in, when its cue
+    /// asks for one measure ("How *old* …": years); `None` for any amount.
+    pub fn units_of(&self, question: &str) -> Option<&[String]> {
+        self.units
+            .iter()
+            .find(|(cue, _)| holds_any(question, std::slice::from_ref(cue)))
+            .map(|(_, units)| units.as_slice())
+    }
+}
+
 /// Whether the question holds one of the phrases, as whole words.
 fn holds_any(question: &str, phrases: &[String]) -> bool {
     let lower = question.to_lowercase();
@@ -225,6 +252,23 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    #[test]
+    fn a_small_count_is_written_as_a_figure_or_a_word() {
+        let lex = get();
+        assert_eq!(lex.count_written_otherwise("3").as_deref(), Some("three"));
+        assert_eq!(lex.count_written_otherwise("Ten").as_deref(), Some("10"));
+        assert_eq!(lex.count_written_otherwise("2021"), None);
+        assert_eq!(lex.count_written_otherwise("community"), None);
+    }
+
+    #[test]
+    fn a_cue_of_one_measure_names_its_units() {
+        let lex = get();
+        let years = lex.units_of("How old is Foreign Minister Cho?");
+        assert!(years.is_some_and(|u| u.iter().any(|w| w == "years")));
+        assert!(lex.units_of("How much did Korea pledge?").is_none());
+    }
 
     #[test]
     fn a_question_asks_the_future_with_a_future_word_and_no_past_one() {

@@ -181,10 +181,13 @@ pub fn stated_amount<'a>(
             named(i) || i > 0 && named(i - 1)
         })
     };
+    let units = crate::lexicon::get().units_of(&q.text);
     let best = (0..clauses.len())
         .filter(|&i| measures(i))
         // An amount the question itself gives ("KF-21") is not the one it asks for.
         .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text))
+        // "How old …" is answered in years, not by any number.
+        .filter(|&i| units.is_none_or(|u| in_units(clauses[i], u)))
         // An amount dated another year than the one asked about is not its amount
         // ("USD 200 billion … in 2022" for "How much trade … in 2023?").
         .filter(|&i| q.years.is_empty() || !dates_other_year(clauses[i], &q.years))
@@ -199,6 +202,14 @@ pub fn stated_amount<'a>(
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
     (!best.1.is_empty()).then_some(best.1)
+}
+
+/// Whether the clause gives an amount in one of `units` (lower-case words).
+fn in_units(clause: &str, units: &[String]) -> bool {
+    let lower = clause.to_lowercase();
+    crate::lexicon::words(&lower)
+        .iter()
+        .any(|w| units.iter().any(|u| u == w))
 }
 
 /// Whether the stems name the question's concept `at`, in any of its variants.

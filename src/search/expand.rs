@@ -7,6 +7,8 @@
 //! word, found by binary search), so it costs no start-up time and only the pages a
 //! lookup touches.
 
+use std::collections::HashMap;
+
 /// `word<TAB>related|related|…`, one line per word, sorted by word.
 const THESAURUS: &str = include_str!("../../config/thesaurus.tsv");
 
@@ -24,6 +26,13 @@ pub fn related(word: &str) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// Whether the thesaurus has a line for `word` as written: a word of the dictionary,
+/// not one that only looks like an inflected form of one ("chared" is no form of
+/// "char").
+pub fn in_dictionary(word: &str) -> bool {
+    line_of(word).is_some()
 }
 
 /// The related-words part of `word`'s line, if it has one.
@@ -95,45 +104,29 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     last.last().copied().filter(|&d| d <= max)
 }
 
-/// The corpus's words for spelling: a question's word the corpus lacks is read as the
-/// corpus word fewest edits away, never as a word the corpus does not hold.
+/// The corpus's words for spelling (its stems, or its words as written): a question's
+/// word the corpus lacks is read as the corpus word fewest edits away, never as a word
+/// the corpus does not hold.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    /// (stem, paragraphs holding it), grouped by first letter.
+    /// (word, how often the corpus uses it), grouped by first letter.
     by_initial: std::collections::HashMap<char, Vec<(String, u64)>>,
-    /// Paragraphs holding each stem.
-    df: std::collections::HashMap<String, u64>,
 }
 
 impl Vocabulary {
     pub fn new(words: Vec<(String, u64)>) -> Vocabulary {
         let mut by_initial: std::collections::HashMap<char, Vec<(String, u64)>> =
             Default::default();
-        let df = words.iter().cloned().collect();
+        let mut words = words;
+        // One order whatever order they come in: a tie goes to the first.
+        words.sort_unstable();
         for (word, df) in words {
             let alphabetic = word.chars().all(char::is_alphabetic);
             if let Some(first) = word.chars().next().filter(|_| alphabetic) {
                 by_initial.entry(first).or_default().push((word, df));
             }
         }
-        Vocabulary { by_initial, df }
-    }
-
-    /// A misspelling whose edit broke the word's ending ("meetng", "chared") has a
-    /// stem far from the right one; one edit of the word as written, stemmed, meets
-    /// it. The most used such stem, if any.
-    pub fn nearest_by_one_edit(
-        &self,
-        word: &str,
-        stem_all: impl Fn(&str) -> Vec<String>,
-    ) -> Option<String> {
-        let edits = one_edit(word, ENDING);
-        let stems = stem_all(&edits.join(" "));
-        stems
-            .into_iter()
-            .filter_map(|s| self.df.get(&s).map(|df| (*df, s)))
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, s)| s)
+        Vocabulary { by_initial }
     }
 
     /// The corpus word nearest `stem` within `max` edits, the most used one on a tie;
@@ -166,39 +159,80 @@ impl Vocabulary {
     }
 }
 
-/// How many letters at the end of a word `nearest_by_one_edit` edits: the stemmer
-/// reads the rest, so `nearest` already meets a slip there.
-const ENDING: usize = 4;
+/// The words of the releases as written, lower-case, for misspellings.
+pub struct Written {
+    /// Each word with the number of times it is written.
+    pub words: Vocabulary,
+    /// Hyphenated words by the stem of the word without its hyphens
+    /// ("deescal" → "de-escalating").
+    pub hyphenated: HashMap<String, String>,
+}
 
-/// Every word one edit away from `word` within its last `ending` letters (lower-case
-/// letters only).
-fn one_edit(word: &str, ending: usize) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut out = Vec::new();
-    let at = |i: usize| chars[..i].iter().collect::<String>();
-    let from = |i: usize| chars[i.min(chars.len())..].iter().collect::<String>();
-    for i in chars.len().saturating_sub(ending)..=chars.len() {
-        for c in 'a'..='z' {
-            out.push(format!("{}{c}{}", at(i), from(i)));
-            if i < chars.len() && chars[i] != c {
-                out.push(format!("{}{c}{}", at(i), from(i + 1)));
+impl Written {
+    /// Reads `texts`; `stems` is the analyzer, for the hyphenated words.
+    pub fn of<'a>(
+        texts: impl Iterator<Item = &'a str>,
+        stems: impl Fn(&str) -> Vec<String>,
+    ) -> Written {
+        // Counted as written first, folded to lower case once per distinct token: a
+        // large corpus says the same words again and again.
+        let mut tokens: HashMap<&str, u64, BuildFnv> = HashMap::default();
+        for text in texts {
+            for token in text.split(|c: char| !(c.is_alphabetic() || c == '-')) {
+                let token = token.trim_matches('-');
+                if !token.is_empty() {
+                    *tokens.entry(token).or_default() += 1;
+                }
             }
         }
-        if i < chars.len() {
-            out.push(format!("{}{}", at(i), from(i + 1)));
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut hyphenated: HashMap<String, (u64, String)> = HashMap::new();
+        for (token, n) in tokens {
+            let token = token.to_lowercase();
+            for word in token.split('-').filter(|w| !w.is_empty()) {
+                *counts.entry(word.to_string()).or_default() += n;
+            }
+            if token.contains('-') {
+                let joined = token.replace('-', "");
+                if let [stem] = stems(&joined).as_slice() {
+                    // The most written spelling, whatever order the tokens come in.
+                    let best = hyphenated.entry(stem.clone()).or_insert((n, token.clone()));
+                    if (n, &token) > (best.0, &best.1) {
+                        *best = (n, token);
+                    }
+                }
+            }
         }
-        if i + 1 < chars.len() {
-            out.push(format!(
-                "{}{}{}{}",
-                at(i),
-                chars[i + 1],
-                chars[i],
-                from(i + 2)
-            ));
+        Written {
+            words: Vocabulary::new(counts.into_iter().collect()),
+            hyphenated: hyphenated.into_iter().map(|(k, (_, v))| (k, v)).collect(),
         }
     }
-    out
 }
+
+/// FNV-1a for the tokens of a whole corpus, counted once per word written: SipHash,
+/// the standard map's, is made for keys an attacker picks, and costs twice as much.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes.iter().fold(start, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// How many edits a misspelling of a word this long may hold: none for short words,
 /// where one edit makes another word ("cost" → "post").
@@ -223,6 +257,14 @@ mod tests {
     }
 
     #[test]
+    fn a_dictionary_word_is_one_the_thesaurus_lists_as_written() {
+        assert!(in_dictionary("population"));
+        assert!(in_dictionary("coming"));
+        // Detached, "chared" would be "char": it is a slip for "chaired".
+        assert!(!in_dictionary("chared"));
+    }
+
+    #[test]
     fn the_thesaurus_is_sorted_for_binary_search() {
         let starts = line_starts();
         assert!(starts.len() > 10_000);
@@ -244,25 +286,19 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_ending_is_mended_by_one_edit_of_the_word_as_written() {
-        let v = Vocabulary::new(vec![
-            ("meet".into(), 30),
-            ("chair".into(), 12),
-            ("note".into(), 20),
-        ]);
-        let a = crate::search::analyzer::build();
-        let stem_all = |t: &str| crate::search::analyzer::stems(&a, t);
+    fn the_words_as_written_keep_hyphenated_words_whole_too() {
+        let stems = |w: &str| vec![w.trim_end_matches("ing").to_string()];
+        let texts = [
+            "De-escalating tension, de-escalating it.",
+            "The ASEAN-ROK Dialogue",
+        ];
+        let written = Written::of(texts.into_iter(), stems);
+        assert_eq!(written.words.nearest("dialouge", 1), Some("dialogue"));
+        assert_eq!(written.words.nearest("escalatin", 1), Some("escalating"));
         assert_eq!(
-            v.nearest_by_one_edit("meetng", stem_all).as_deref(),
-            Some("meet")
+            written.hyphenated.get("deescalat").map(String::as_str),
+            Some("de-escalating")
         );
-        assert_eq!(
-            v.nearest_by_one_edit("chared", stem_all).as_deref(),
-            Some("chair")
-        );
-        assert_eq!(v.nearest_by_one_edit("budget", stem_all), None);
-        // A word's first letters are its own: "voted" is not a slip for "noted".
-        assert_eq!(v.nearest_by_one_edit("voted", stem_all), None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct Concept {
     pub expansion: Expansion,
 }
 
-/// Where a concept's extra variants came from (see `search::thesaurus`).
+/// Where a concept's extra variants came from (see `search::expand`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Expansion {
     /// As asked, or through `config/synonyms.toml`.
@@ -52,6 +52,8 @@ pub enum Expansion {
     None,
     /// A corpus word a few letters away: the question misspelt it.
     Spelling,
+    /// A small count written the other way: "3" for the corpus's "three".
+    Count,
     /// Words of the same meaning from the general thesaurus: the question paraphrased.
     Thesaurus,
     /// The corpus's phrase whose initials the question's acronym spells ("ISG").

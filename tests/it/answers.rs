@@ -261,6 +261,38 @@ fn a_misspelt_word_is_read_as_the_corpus_word_and_an_unknown_one_is_not_invented
     assert_eq!(q.concepts[0].variants.len(), 1, "{:?}", q.concepts);
 }
 
+/// The variants the engine reads a question's word as (as asked first).
+fn read_as(question: &str, word: &str) -> Vec<Vec<String>> {
+    let q = engine().analyse(question);
+    q.concepts
+        .into_iter()
+        .find(|c| c.asked.eq_ignore_ascii_case(word))
+        .map(|c| c.variants)
+        .unwrap_or_default()
+}
+
+#[test]
+fn misspellings_are_measured_between_words_as_written() {
+    let stems = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // One edit as written; as stems, "comun" and "communiti" are three apart.
+    let read = read_as("what are the 3 asean comunities", "comunities");
+    assert!(read.contains(&stems(&["communiti"])), "{read:?}");
+    // A typo that breaks the ending still finds its word.
+    assert!(read_as("who chared the meetng", "chared").contains(&stems(&["chair"])));
+    assert!(read_as("who chared the meetng", "meetng").contains(&stems(&["meet"])));
+    // Written without its hyphen: the corpus's "de-escalating".
+    let read = read_as("how can asean help deescalate tensions", "deescalate");
+    assert!(read.contains(&stems(&["de", "escal"])), "{read:?}");
+    // A figure the corpus writes as a word.
+    assert!(read_as("what are the 3 asean comunities", "3").contains(&stems(&["three"])));
+    // A dictionary word the corpus lacks is not another word: "people" is no
+    // misspelling of "population", nor "coping" of "coming".
+    let read = read_as("total population of ASEAN", "population");
+    assert!(!read.contains(&stems(&["peopl"])), "{read:?}");
+    let read = read_as("the coming year", "coming");
+    assert!(!read.contains(&stems(&["cope"])), "{read:?}");
+}
+
 #[test]
 fn every_decided_answer_keeps_its_signals_and_threshold() {
     let found = engine().answer("Where was the 26th ASEAN-ROK Dialogue held?");

@@ -72,7 +72,7 @@ fn both_development_sets_stay_above_the_floors() {
         "false_abstain {:.3}",
         s.false_abstain
     );
-    assert!(s.abstain >= 0.88, "abstain {:.3}", s.abstain);
+    assert!(s.abstain >= 0.90, "abstain {:.3}", s.abstain);
 }
 
 /// Questions that once failed, one row each (`tests/data/regressions.jsonl`): all of
