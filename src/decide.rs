@@ -145,7 +145,8 @@ impl Signals {
                 someone_new || has(Fact::Country) && !w.name.iter().any(|n| *n)
             }
             Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
-                crate::text::has_clock_time(text)
+                let at = crate::text::find_clock_time(text).map(|t| offset_in(text, t));
+                at.is_some_and(|at| of_meeting_asked(q, w, text, at, cx))
             }
             // A release tells a meeting to come only with a time after its own date
             // ("the next Meeting" of a 2020 release is not the one "in 2019" it
@@ -156,7 +157,14 @@ impl Signals {
             }
             // … of the event asked about ("When was the FTA *signed*?").
             Kind::When => {
-                (has(Fact::Date) || has(Fact::Period)) && q.dated_event().is_none_or(&held)
+                let dates = crate::text::find_dates(text);
+                let of_meeting = dates.is_empty()
+                    || dates
+                        .iter()
+                        .any(|d| of_meeting_asked(q, w, text, d.start, cx));
+                (has(Fact::Date) || has(Fact::Period))
+                    && q.dated_event().is_none_or(&held)
+                    && of_meeting
             }
             // A place or an amount the composer can state: a place the question does not
             // already name, an amount besides the question's own numbers ("KF-21") in a
@@ -202,4 +210,33 @@ impl Signals {
             self.focus,
         ]
     }
+}
+
+/// Whether the date or time at byte `at` of `text` may be the meeting's the question
+/// asks about. When its sentence names a meeting before it ("the ASEAN-Republic of
+/// Korea Foreign Ministers’ Meeting held at 19:40-21:00, … in the wake of the ASEAN
+/// Plus Three Foreign Ministers’ Meeting"), the words before it must hold every
+/// telling word of the meeting the question names ("What time did the ASEAN *Plus
+/// Three* Foreign Ministers' Meeting begin?"). The ordinal and the year are the
+/// release's to match. A question that names no meeting, or a date with none before
+/// it ("On September 9, Minister Kang attended …"), may be.
+fn of_meeting_asked(q: &Question, w: &Weights, text: &str, at: usize, cx: &Context<'_>) -> bool {
+    let asked = crate::text::meeting_before(&q.text, q.text.len()).map(str::to_lowercase);
+    let (Some(asked), Some(_)) = (asked, crate::text::meeting_before(text, at)) else {
+        return true;
+    };
+    let before = crate::text::sentence_before(text, at).unwrap_or("");
+    let before = crate::search::analyzer::content_stem_ids(cx.analyzer, before);
+    q.concepts
+        .iter()
+        .zip(&w.ids)
+        .zip(&w.common)
+        .filter(|((c, _), common)| !**common && c.ordinal.is_none())
+        .filter(|((c, _), _)| asked.contains(&c.asked.to_lowercase()))
+        .all(|((_, variants), _)| variants.iter().any(|v| rank::contains(&before, v)))
+}
+
+/// The byte offset of `part` in `text`, a slice of it.
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }

@@ -49,6 +49,7 @@ pub struct Lexicon {
     pub not_names: Words,
     pub particles: Words,
     pub acronym_joiners: Words,
+    pub meeting_joiners: Words,
     pub countries: Countries,
     pub country_words: Words,
     pub home_country: Words,

@@ -413,6 +413,48 @@ pub fn find_meeting(text: &str) -> Option<String> {
     None
 }
 
+/// The last meeting named before byte `at` in its sentence, as written: a run of
+/// capitalised words (and the joiners of names, "of", "and", "the") that ends in a
+/// meeting word — "ASEAN-Republic of Korea Foreign Ministers’ Meeting" of "… the
+/// ASEAN-Republic of Korea Foreign Ministers’ Meeting held at 19:40-21:00". The
+/// date or time after it is that meeting's.
+pub fn meeting_before(text: &str, at: usize) -> Option<&str> {
+    const ENDS: [char; 7] = [',', '.', ';', ':', ')', '”', '"'];
+    let lex = lexicon::get();
+    let before = sentence_before(text, at)?;
+    let start = at - before.len();
+    let (mut run, mut last) = (None, None);
+    for (offset, word) in spaced_words(before) {
+        let bare = word.trim_end_matches(ENDS);
+        let from = start + offset;
+        // An acronym in brackets stays inside the name: "East Asia Summit (EAS)
+        // Foreign Ministers’ Meeting".
+        if word.starts_with('(') && word.ends_with(')') && run.is_some() {
+            continue;
+        }
+        if word.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+            run = run.or(Some(from));
+        } else if !lex.meeting_joiners.contains(word) {
+            run = None;
+        }
+        if let Some(run_start) = run.filter(|_| lex.meeting_words.contains(bare)) {
+            last = text.get(run_start..from + bare.len());
+        }
+        if bare.len() != word.len() {
+            run = None;
+        }
+    }
+    last
+}
+
+/// The part of the sentence holding byte `at` that comes before it.
+pub fn sentence_before(text: &str, at: usize) -> Option<&str> {
+    let (start, _) = sentences(text)
+        .into_iter()
+        .find(|&(s, e)| s <= at && at <= e)?;
+    text.get(start..at)
+}
+
 const UNITS: [&str; 10] = [
     "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
 ];
@@ -596,6 +638,32 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_belongs_to_the_meeting_named_just_before_it() {
+        let text = "On September 9, Minister of Foreign Affairs Kang, Kyung-wha attended in her capacity as Co-chair the ASEAN-Republic of Korea Foreign Ministers’ Meeting held at 19:40-21:00, Korea Standard Time, in the wake of the ASEAN Plus Three Foreign Ministers’ Meeting. In the Meeting, they met.";
+        let at = text.find("19:40").unwrap_or(0);
+        assert_eq!(
+            meeting_before(text, at),
+            Some("ASEAN-Republic of Korea Foreign Ministers’ Meeting")
+        );
+        assert_eq!(
+            meeting_before(text, text.find("September").unwrap_or(0)),
+            None
+        );
+        let text =
+            "Kang attended the East Asia Summit (EAS) Foreign Ministers’ Meeting on August 2.";
+        let at = text.find("August").unwrap_or(0);
+        assert_eq!(
+            meeting_before(text, at),
+            Some("East Asia Summit (EAS) Foreign Ministers’ Meeting")
+        );
+        let q = "What time did the ASEAN Plus Three Foreign Ministers' Meeting begin?";
+        assert_eq!(
+            meeting_before(q, q.len()),
+            Some("ASEAN Plus Three Foreign Ministers' Meeting")
+        );
+    }
 
     #[test]
     fn a_meeting_to_come_is_one_dated_after_its_release() {
