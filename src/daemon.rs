@@ -138,8 +138,10 @@ pub fn run_serve(config_file: Option<&Path>) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let engine = load_engine(&settings)?;
-        serve(Arc::new(engine), settings, shutdown_signal()).await
+        let engine = Arc::new(load_engine(&settings)?);
+        let warm = Arc::clone(&engine);
+        tokio::task::spawn_blocking(move || warm.prepare());
+        serve(engine, settings, shutdown_signal()).await
     });
     match result {
         Ok(()) => {

@@ -154,6 +154,7 @@ fn build(
             if loaded.engine.corpus().is_empty() {
                 return Err(ReloadError(format!("{}: no release loaded", dir.display())));
             }
+            loaded.engine.prepare();
             Ok((loaded.engine, loaded.errors.len()))
         }
         Err(EngineError::EmptyCorpus(_)) => Err(ReloadError(empty_corpus(dir))),
