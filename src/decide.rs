@@ -232,6 +232,7 @@ fn of_meeting_asked(q: &Question, w: &Weights, text: &str, at: usize, cx: &Conte
         .zip(&w.ids)
         .zip(&w.common)
         .filter(|((c, _), common)| !**common && c.ordinal.is_none())
+        .filter(|((c, _), _)| crate::text::year_of(&c.asked).is_none())
         .filter(|((c, _), _)| asked.contains(&c.asked.to_lowercase()))
         .all(|((_, variants), _)| variants.iter().any(|v| rank::contains(&before, v)))
 }

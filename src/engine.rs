@@ -75,8 +75,9 @@ pub struct Engine {
     paragraph_facts: FactsCache,
     first_pid: Vec<u32>,
     vocabulary: Vocabulary,
-    /// The words of the releases as written, lower-case, for misspellings: built at the
-    /// first question with a word the corpus lacks (a pass over every paragraph).
+    /// The words of the releases as written, lower-case, for misspellings: built by
+    /// `prepare` or at the first question with a word the corpus lacks (a pass over
+    /// every paragraph).
     written: std::sync::OnceLock<expand::Written>,
     /// The phrases acronyms the corpus lacks were read as (`acronym::phrase_for`, a
     /// scan of every paragraph), kept so that each is read once.
@@ -274,7 +275,8 @@ impl Engine {
         let allowed = expand::edits_allowed(&word);
         // A word of the dictionary the corpus lacks is more likely a word it does not
         // use than a slip: it is read only as another form of itself ("attendees" as
-        // "attend"), not as a neighbour ("coming" is not "coping", "every" not "ever").
+        // "attend"), not as a neighbour ("coming" is not "coping", "reaction" not
+        // "reduction").
         // Stems are compared only for a word the dictionary lacks: a stem is cut short
         // ("elect" for "election" is one letter from "electr" for "electronic").
         let dictionary = expand::in_dictionary(&word);
@@ -738,13 +740,13 @@ impl Engine {
 /// How many releases a "not found" answer points to.
 const SUGGESTIONS: usize = 5;
 
-/// Which releases' title and meeting hold each stem (each release once).
 /// Whether `near` (stems) is another form of the word whose stem is `stem`: one of
 /// the two begins with the other.
 fn same_word(stem: &str, near: &[String]) -> bool {
     matches!(near, [n] if n.starts_with(stem) || stem.starts_with(n.as_str()))
 }
 
+/// Which releases' title and meeting hold each stem (each release once).
 fn meta_postings(facts: &[ReleaseFacts]) -> HashMap<rank::StemId, Vec<u32>> {
     let mut postings: HashMap<rank::StemId, Vec<u32>> = HashMap::new();
     for (i, f) in facts.iter().enumerate() {

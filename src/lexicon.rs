@@ -208,6 +208,15 @@ impl Lexicon {
         words.iter().any(|w| self.future.contains(w))
             && !words.iter().any(|w| self.past.contains(w))
     }
+
+    /// The words the amount a how-much question asks for is given in, when its cue
+    /// asks for one measure ("How *old* …": years); `None` for any amount.
+    pub fn units_of(&self, question: &str) -> Option<&[String]> {
+        self.units
+            .iter()
+            .find(|(cue, _)| holds_any(question, std::slice::from_ref(cue)))
+            .map(|(_, units)| units.as_slice())
+    }
 }
 
 /// Whether the lower-case question opens with one of the words and a space ("who is …").
@@ -217,17 +226,6 @@ pub fn opens_with(lower: &str, openings: &[String]) -> bool {
             .strip_prefix(w.as_str())
             .is_some_and(|rest| rest.starts_with(' '))
     })
-}
-
-impl Lexicon {
-    /// The words the amount a how-much question asks for is given in, when its cue
-    /// asks for one measure ("How *old* …": years); `None` for any amount.
-    pub fn units_of(&self, question: &str) -> Option<&[String]> {
-        self.units
-            .iter()
-            .find(|(cue, _)| holds_any(question, std::slice::from_ref(cue)))
-            .map(|(_, units)| units.as_slice())
-    }
 }
 
 /// Whether the question holds one of the phrases, as whole words.

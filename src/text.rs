@@ -414,7 +414,7 @@ pub fn find_meeting(text: &str) -> Option<String> {
 }
 
 /// The last meeting named before byte `at` in its sentence, as written: a run of
-/// capitalised words (and the joiners of names, "of", "and", "the") that ends in a
+/// capitalised words (and `meeting_joiners`: "Republic *of* Korea") that ends in a
 /// meeting word — "ASEAN-Republic of Korea Foreign Ministers’ Meeting" of "… the
 /// ASEAN-Republic of Korea Foreign Ministers’ Meeting held at 19:40-21:00". The
 /// date or time after it is that meeting's.
