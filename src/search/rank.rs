@@ -507,10 +507,22 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             let answered = q
                 .focus
                 .filter(|_| asks_countries && cx.has(hit.at, Fact::Country));
-            let (coverage, text_coverage, gap) = coverage(w, stems, &fact.meta, parent, answered);
+            let (coverage, text_coverage, gap) =
+                coverage(w, stems, &fact.meta, parent, answered, None);
             // For ranking, words found only in the release's title or meeting count
-            // for less than words the paragraph itself says.
-            let ranking_coverage = (coverage + text_coverage) / 2.0;
+            // for less than words the paragraph itself says; but in the release of the
+            // meeting asked about, every paragraph counts as naming it ("26th",
+            // "Dialogue"), so its opening paragraph does not win on those words alone.
+            // The decision weighs what the paragraph itself says.
+            let ranking_coverage = match fact.meeting_match(q) {
+                Some(true) => {
+                    let meeting = meeting_concepts(q);
+                    let (all, text, _) =
+                        self::coverage(w, stems, &fact.meta, parent, answered, Some(&meeting));
+                    (all + text) / 2.0
+                }
+                _ => (coverage + text_coverage) / 2.0,
+            };
             let r = &RANKING;
             let mut score =
                 r.bm25 * hit.score / top_bm25 + r.coverage * ranking_coverage - r.gap * gap;
@@ -623,11 +635,13 @@ fn coverage(
     meta: &[StemId],
     parent: &[StemId],
     answered: Option<usize>,
+    meeting: Option<&[usize]>,
 ) -> (f32, f32, f32) {
     let (mut all, mut text, mut gap) = (0.0, 0.0, 0.0f32);
     let concepts = w.ids.iter().zip(&w.weight).zip(&w.known).enumerate();
     for (i, ((variants, weight), known)) in concepts {
-        if answered == Some(i) || variants.iter().any(|v| contains(stems, v)) {
+        let of_meeting = meeting.is_some_and(|m| m.contains(&i));
+        if answered == Some(i) || of_meeting || variants.iter().any(|v| contains(stems, v)) {
             all += weight;
             text += weight;
         } else if variants
@@ -641,6 +655,23 @@ fn coverage(
         }
     }
     (all / w.total(), text / w.total(), gap / w.total())
+}
+
+/// The concepts that name the meeting the question asks about: its ordinal and the
+/// words after it ("26th", "dialogue" of "the 26th Dialogue").
+fn meeting_concepts(q: &Question) -> Vec<usize> {
+    let words: Vec<&String> = q.meetings.iter().flat_map(|m| &m.words).collect();
+    q.concepts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.ordinal.is_some()
+                || c.variants
+                    .iter()
+                    .any(|v| v.iter().all(|s| words.contains(&s)))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The lexicon's ranks ("deputy", "vice" …: a Deputy Minister is not the Minister) as
