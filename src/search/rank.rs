@@ -496,6 +496,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
         .and_then(|i| q.concepts.get(i))
         .is_some_and(|c| crate::countries::asks_for_countries(&c.asked));
     let releases = cx.corpus.releases();
+    let meeting = meeting_concepts(q);
     let mut out: Vec<Ranked> = hits
         .iter()
         .map(|hit| {
@@ -516,7 +517,6 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             // The decision weighs what the paragraph itself says.
             let ranking_coverage = match fact.meeting_match(q) {
                 Some(true) => {
-                    let meeting = meeting_concepts(q);
                     let (all, text, _) =
                         self::coverage(w, stems, &fact.meta, parent, answered, Some(&meeting));
                     (all + text) / 2.0
