@@ -243,6 +243,7 @@ impl Engine {
         for c in &mut q.concepts {
             self.expand(c);
         }
+        question::reread_meetings(&mut q, self.index.analyzer());
         q
     }
 

@@ -543,6 +543,31 @@ fn spelled_kind(stem: &str) -> &str {
         .map_or(stem, |(_, kind)| kind.as_str())
 }
 
+/// Finds the meetings again once misspelt words are read as the corpus's words: "the
+/// 30th dialouge" names the 30th Dialogue, which the releases may lack. Without this
+/// a slip in the meeting's name would drop the ordinal, and the 26th would answer.
+pub fn reread_meetings(q: &mut Question, analyzer: &TextAnalyzer) {
+    let corrected: Vec<(&str, &str)> = q
+        .concepts
+        .iter()
+        .filter(|c| c.expansion == Expansion::Spelling)
+        .filter_map(|c| match (c.variants.first()?.as_slice(), c.variants.last()?.as_slice()) {
+            ([asked], [read]) => Some((asked.as_str(), read.as_str())),
+            _ => None,
+        })
+        .collect();
+    if corrected.is_empty() {
+        return;
+    }
+    let mut tokens = analyzer::tokens(analyzer, &q.text);
+    for token in &mut tokens {
+        if let Some((_, read)) = corrected.iter().find(|(asked, _)| *asked == token.stem) {
+            token.stem = read.to_string();
+        }
+    }
+    q.meetings = meetings(&q.text, &tokens);
+}
+
 fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
