@@ -78,6 +78,9 @@ pub struct Decision {
     /// then it never answers, whatever the score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub absent_country: Option<String>,
+    /// What the question asks for, in a word no release uses (`unsaid`), as asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsaid: Option<String>,
 }
 
 impl Decision {
@@ -89,6 +92,7 @@ impl Decision {
             threshold: t.threshold,
             signals,
             absent_country: None,
+            unsaid: None,
         }
     }
 
@@ -96,6 +100,9 @@ impl Decision {
     pub fn reason(&self, q: &Question) -> String {
         if let Some(country) = &self.absent_country {
             return format!("The release that speaks of this does not mention {country}.");
+        }
+        if let Some(word) = &self.unsaid {
+            return format!("The releases I have never mention “{word}”.");
         }
         let s = &self.signals;
         let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);
@@ -110,6 +117,18 @@ impl Decision {
         };
         reason.to_string()
     }
+}
+
+/// The concept naming what the question asks for (`Question::sought`) when no release
+/// uses its word in any form ("What was the *weather* like …"): no passage states it.
+pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
+    let said = |i: usize| {
+        w.known.get(i).copied().unwrap_or(true)
+            || q.concepts
+                .get(i)
+                .is_some_and(|c| c.expansion == crate::search::Expansion::Thesaurus)
+    };
+    q.sought().filter(|&i| !said(i))
 }
 
 /// Words a sentence holds, for `Signals::sentence`.
@@ -184,7 +203,9 @@ impl Signals {
             sentence: rank::densest_share(w, cx.stems(r.at), SENTENCE_WINDOW),
             unknown: unknown / total,
             frame: f32::from(u8::from(frame)),
-            focus: f32::from(u8::from(q.attribute.is_none_or(held))),
+            focus: f32::from(u8::from(
+                q.attribute.is_none_or(held) && unsaid(q, w).is_none(),
+            )),
         }
     }
 

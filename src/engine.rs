@@ -216,6 +216,7 @@ impl Engine {
     pub fn decide(&self, q: &Question, w: &Weights, best: &Ranked) -> Decision {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
         decision.absent_country = self.absent_country(q, best).map(str::to_string);
+        decision.unsaid = crate::decide::unsaid(q, w).map(|i| q.concepts[i].asked.clone());
         decision.answers &= !self.premise_absent(q, w, best);
         decision
     }

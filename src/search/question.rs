@@ -87,6 +87,10 @@ pub struct Question {
     /// The concept naming the attribute asked for, when the question says: "What was
     /// the *theme* of …". An answer names it ("the theme … is").
     pub attribute: Option<usize>,
+    /// The concept naming what "What is/was the X …" asks for, when it is not a cue
+    /// the frame checks: "What was the total *budget* …", "What was the *weather*
+    /// like …" ("what is the *date*" is a cue). See `sought`.
+    pub head: Option<usize>,
     /// The concept naming what someone did, when the question says: "What did Korea
     /// *pledge* to the Fund?". Releases tell the same act in other verbs ("after
     /// expanding the Fund"), so it says less about which paragraph answers.
@@ -165,6 +169,14 @@ impl Question {
     /// phrase after its cue: "How much bilateral *trade* …", "How many *diplomats* …".
     /// An amount in a clause that never names it measures something else ("25% of
     /// Korea's total bilateral ODA" is no trade). None for "How much did Korea pledge?".
+    /// The concept naming the thing an answer must state: the head of a what-phrase,
+    /// or what a how-much question measures ("How many *journalists* …") unless its
+    /// cue names the units instead ("How much *money*": dollars).
+    pub fn sought(&self) -> Option<usize> {
+        let units = lexicon::get().units_of(&self.text).is_some();
+        self.head.or_else(|| self.measured().filter(|_| !units))
+    }
+
     pub fn measured(&self) -> Option<usize> {
         if self.kind != Kind::HowMuch {
             return None;
@@ -242,6 +254,9 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
         attribute: phrase
             .filter(|p| p.attribute)
             .and_then(|p| concept_of(p.head, &concepts)),
+        head: phrase
+            .filter(|p| p.copular && p.kind.is_none())
+            .and_then(|p| concept_of(p.head, &concepts)),
         action: action(&text, &tokens, &concepts),
         meetings: meetings(&text, &tokens),
         years: tokens
@@ -279,6 +294,9 @@ struct WhPhrase<'t> {
     /// ("the theme … is"); "which *city*" asks for one of a kind, which it does not
     /// ("in Seoul").
     attribute: bool,
+    /// "What is/was the X …": the answer says what the X is, so it names it ("the
+    /// budget was …"); "which *fair*" is answered by a name ("the World Expo").
+    copular: bool,
 }
 
 fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
@@ -298,8 +316,8 @@ fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
             .find_map(|wh| cue_at(&lex.frames, &[wh, &w], 0))
     };
     let mut i = (0..tokens.len()).find(|&i| is(i, &lex.what_words))? + 1;
-    let attribute = is(i, &lex.copulas) && is(i + 1, &lex.determiners);
-    i = skip_determiners(i + usize::from(attribute));
+    let copular = is(i, &lex.copulas) && is(i + 1, &lex.determiners);
+    i = skip_determiners(i + usize::from(copular));
     let (mut head, mut kind) = (None, None);
     while let Some(t) = tokens.get(i) {
         // A cue's word is in the phrase though it is a stop word ("what is the *date*").
@@ -328,7 +346,8 @@ fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
     Some(WhPhrase {
         head: head.and_then(word)?,
         kind,
-        attribute: attribute && of_follows,
+        attribute: copular && of_follows,
+        copular,
     })
 }
 
@@ -551,9 +570,14 @@ pub fn reread_meetings(q: &mut Question, analyzer: &TextAnalyzer) {
         .concepts
         .iter()
         .filter(|c| c.expansion == Expansion::Spelling)
-        .filter_map(|c| match (c.variants.first()?.as_slice(), c.variants.last()?.as_slice()) {
-            ([asked], [read]) => Some((asked.as_str(), read.as_str())),
-            _ => None,
+        .filter_map(|c| {
+            match (
+                c.variants.first()?.as_slice(),
+                c.variants.last()?.as_slice(),
+            ) {
+                ([asked], [read]) => Some((asked.as_str(), read.as_str())),
+                _ => None,
+            }
         })
         .collect();
     if corrected.is_empty() {
@@ -625,6 +649,48 @@ mod tests {
         );
         assert_eq!(measured("How much did Korea pledge to the Fund?"), None);
         assert_eq!(measured("When was the FTA signed?"), None);
+    }
+
+    #[test]
+    fn what_an_answer_must_state_is_the_head_of_what_is_the_x_or_the_measure() {
+        let sought = |text: &str| {
+            let q = ask(text);
+            q.sought().map(|i| q.concepts[i].asked.clone())
+        };
+        assert_eq!(
+            sought("What was the total budget for hosting the Summit?").as_deref(),
+            Some("budget")
+        );
+        assert_eq!(
+            sought("What was the weather like in Penang?").as_deref(),
+            Some("weather")
+        );
+        assert_eq!(
+            sought("How many journalists covered the Summit?").as_deref(),
+            Some("journalists")
+        );
+        // "Which fair" is answered by a name; "what date" and "how much money" by the
+        // kind of fact, which the frame checks.
+        assert_eq!(
+            sought("Which global fair did Yeo want ASEAN to back?"),
+            None
+        );
+        assert_eq!(sought("What is the date of the 26th Dialogue?"), None);
+        assert_eq!(sought("How much money goes into the Fund?"), None);
+    }
+
+    #[test]
+    fn a_misspelt_meeting_word_still_names_the_meeting() {
+        let mut q = ask("who co-chared the 30th dialouge");
+        assert!(q.meetings.is_empty());
+        let dialogue = analyzer::stems(&analyzer::build(), "dialogue");
+        if let Some(c) = q.concepts.iter_mut().find(|c| c.asked == "dialouge") {
+            c.variants.push(dialogue);
+            c.expansion = Expansion::Spelling;
+        }
+        reread_meetings(&mut q, &analyzer::build());
+        assert_eq!(q.meetings.len(), 1);
+        assert_eq!(q.meetings[0].ordinal, 30);
     }
 
     #[test]
