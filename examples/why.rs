@@ -45,8 +45,15 @@ fn main() -> anyhow::Result<()> {
     let q = engine.analyse(&question);
     let w = engine.weights(&q);
     println!(
-        "kind {:?} years {:?} latest {} focus {:?} attribute {:?} meetings {:?}",
-        q.kind, q.years, q.latest, q.focus, q.attribute, q.meetings
+        "kind {:?} years {:?} latest {} focus {:?} attribute {:?} sought {:?} meetings {:?} names {:?}",
+        q.kind,
+        q.years,
+        q.latest,
+        q.focus,
+        q.attribute,
+        q.sought(),
+        q.meetings,
+        q.names
     );
     for (i, c) in q.concepts.iter().enumerate() {
         println!(

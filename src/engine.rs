@@ -615,11 +615,6 @@ impl Engine {
         if q.years.is_empty() || !q.meetings.is_empty() {
             return None;
         }
-        let asked: Vec<String> = q
-            .concepts
-            .iter()
-            .flat_map(|c| c.variants[0].iter().cloned())
-            .collect();
         let (series, name) = self
             .facts
             .iter()
@@ -631,7 +626,7 @@ impl Engine {
                     .meeting
                     .split_once(' ')
                     .map_or(r.meeting.as_str(), |(_, rest)| rest);
-                rank::contains(&asked, series).then(|| (series.to_vec(), name.to_string()))
+                names_series(q, series).then(|| (series.to_vec(), name.to_string()))
             })?;
         // A release without an ordinal in its title ("ROK and 10 ASEAN Countries Hold
         // ASEAN-ROK Dialogue in Virtual Format") is of the series its title names.
@@ -770,6 +765,30 @@ fn suggestion(r: &crate::corpus::Release) -> Suggestion {
         date: r.date,
         url: r.url.clone(),
     }
+}
+
+/// Whether consecutive concepts of the question, each in one of its forms, spell the
+/// name of a series of meetings ("ASEAN-ROK FMM" spells "ASEAN-ROK Foreign Ministers'
+/// Meeting": the acronym's other form is the words).
+fn names_series(q: &Question, series: &[String]) -> bool {
+    (0..q.concepts.len()).any(|start| {
+        let mut at = 0;
+        for c in &q.concepts[start..] {
+            let rest = &series[at..];
+            let Some(v) = c
+                .variants
+                .iter()
+                .find(|v| !v.is_empty() && rest.starts_with(v))
+            else {
+                return false;
+            };
+            at += v.len();
+            if at == series.len() {
+                return true;
+            }
+        }
+        false
+    })
 }
 
 fn join_names(names: &[&str]) -> String {

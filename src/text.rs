@@ -317,7 +317,11 @@ pub fn has_quantity(text: &str) -> bool {
         .collect();
     words(text).any(|(at, w)| {
         let in_date = dates.iter().any(|&(s, e)| at >= s && at < e);
-        let cardinal = w.bytes().all(|b| b.is_ascii_digit()) && year_of(w).is_none() && !in_date;
+        // "COVID-19", "KF-21", "G20": a number joined to a word names a thing.
+        let before = text[..at].strip_suffix('-').unwrap_or(&text[..at]);
+        let in_name = before.ends_with(|c: char| c.is_alphabetic());
+        let cardinal =
+            w.bytes().all(|b| b.is_ascii_digit()) && year_of(w).is_none() && !in_date && !in_name;
         cardinal || lex.number_words.contains(&w.to_lowercase())
     })
 }
@@ -689,6 +693,16 @@ mod tests {
             q
         ));
         assert!(has_quantity_besides("Indonesia will buy 48 KF-21 jets", q));
+    }
+
+    #[test]
+    fn a_number_joined_to_a_word_is_a_name_not_an_amount() {
+        assert!(!has_quantity(
+            "the ROK government’s COVID-19-related measures"
+        ));
+        assert!(!has_quantity("the KF-21 program"));
+        assert!(has_quantity("some 100 diplomats of about 70 embassies"));
+        assert!(has_quantity("a 10-year plan"));
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub struct Question {
     /// The posts it asks who holds, lower case ("Who was ASEAN *Secretary-General* …";
     /// `names::posts_asked`): a name answers only with one of them beside it.
     pub posts: Vec<String>,
+    /// Names of several words the question writes, as concept indices in order
+    /// (`names`): a paragraph that says one whole says what the question names.
+    pub names: Vec<Vec<usize>>,
 }
 
 /// A regular past form ("signed", "visited"), which ends a noun phrase.
@@ -239,7 +242,8 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let tokens = analyzer::tokens(analyzer, &text);
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
-    let concepts = concepts(&text, &tokens, &stems, synonyms);
+    let (concepts, said) = concepts(&text, &tokens, &stems, synonyms);
+    let names = names(&text, &said, &concepts);
     let phrase = wh_phrase(&text, &tokens);
     let posts = crate::names::posts_asked(&text);
     let mut kind = kind_of(&lower, phrase.and_then(|p| p.kind));
@@ -265,6 +269,7 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .collect(),
         latest: asks_latest(&lower),
         posts,
+        names,
         concepts,
         truncated,
         text,
@@ -490,8 +495,22 @@ fn cue_at(frames: &Frames, words: &[&str], at: usize) -> Option<Kind> {
         .map(|(kind, _)| kind)
 }
 
-fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms) -> Vec<Concept> {
+/// Where the question says a concept: its index and byte span (a concept said twice
+/// has two).
+struct Said {
+    concept: usize,
+    start: usize,
+    end: usize,
+}
+
+fn concepts(
+    text: &str,
+    tokens: &[Token],
+    stems: &[String],
+    synonyms: &Synonyms,
+) -> (Vec<Concept>, Vec<Said>) {
     let mut out: Vec<Concept> = Vec::new();
+    let mut said = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let is_year = |k: usize| {
@@ -527,18 +546,78 @@ fn concepts(text: &str, tokens: &[Token], stems: &[String], synonyms: &Synonyms)
         let asked = text[start..end].to_string();
         let name = i > 0 && asked.starts_with(|c: char| c.is_uppercase());
         let ordinal = (len == 1).then(|| ordinal_number(&asked)).flatten();
-        if !out.iter().any(|c| c.variants == variants) {
-            out.push(Concept {
-                asked,
-                variants,
-                name,
-                ordinal,
-                expansion: Expansion::None,
-            });
-        }
+        let concept = match out.iter().position(|c| c.variants == variants) {
+            Some(k) => k,
+            None => {
+                out.push(Concept {
+                    asked,
+                    variants,
+                    name,
+                    ordinal,
+                    expansion: Expansion::None,
+                });
+                out.len() - 1
+            }
+        };
+        said.push(Said {
+            concept,
+            start,
+            end,
+        });
         i += len;
     }
-    out
+    (out, said)
+}
+
+/// Proper names of more than one word the question writes ("the ASEAN-Korea
+/// Cooperation Fund", "Korea's New Southern Policy"), as the concepts they are made
+/// of, in order: runs of capitalised words joined by spaces or hyphens, past the
+/// question's first word, most of them words of the dictionary. A meeting's name is left out: the ordinal and the meeting's
+/// release say which paragraphs name it (`rank`), and a title with a name is a
+/// titled name ("Minister Kang").
+fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Vec<usize>> {
+    let capital = |s: &Said| s.start > 0 && text[s.start..].starts_with(char::is_uppercase);
+    let joined = |a: &Said, b: &Said| {
+        text.get(a.end..b.start)
+            .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '-'))
+    };
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut run: Vec<&Said> = Vec::new();
+    let mut close = |run: &mut Vec<&Said>| {
+        let first_is_title = run
+            .first()
+            .is_some_and(|s| crate::names::is_title(&concepts[s.concept].asked));
+        let meeting = run.last().is_some_and(|s| {
+            concepts[s.concept]
+                .variants
+                .iter()
+                .any(|v| v.last().is_some_and(|w| meeting_stems().contains(w)))
+        });
+        // A person's name is most often said in part ("Secretary-General Kao" for "Kao
+        // Kim Hourn"); a thing's name is made mostly of words of the dictionary.
+        let words = run
+            .iter()
+            .filter(|s| super::expand::in_dictionary(&text[s.start..s.end].to_lowercase()))
+            .count();
+        let thing = 2 * words > run.len();
+        if run.len() >= 2 && thing && !first_is_title && !meeting {
+            runs.push(run.iter().map(|s| s.concept).collect());
+        }
+        run.clear();
+    };
+    for s in said {
+        let goes_on = run.last().is_some_and(|last| joined(last, s));
+        if !goes_on {
+            close(&mut run);
+        }
+        if capital(s) {
+            run.push(s);
+        } else {
+            close(&mut run);
+        }
+    }
+    close(&mut run);
+    runs
 }
 
 /// "Cho Tae-yul", "Kang Kyung-wha": a capitalised word followed by a hyphenated given
@@ -677,6 +756,34 @@ mod tests {
         );
         assert_eq!(sought("What is the date of the 26th Dialogue?"), None);
         assert_eq!(sought("How much money goes into the Fund?"), None);
+    }
+
+    #[test]
+    fn a_name_of_several_words_is_kept_whole_unless_a_person_or_a_meeting() {
+        let names = |text: &str| {
+            let q = ask(text);
+            q.names
+                .iter()
+                .map(|n| {
+                    n.iter()
+                        .map(|&i| q.concepts[i].asked.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("What did Korea pledge to the ASEAN-Korea Cooperation Fund?"),
+            ["ASEAN Korea Cooperation Fund"]
+        );
+        assert_eq!(
+            names("How did ASEAN rate Korea's New Southern Policy?"),
+            ["New Southern Policy"]
+        );
+        // A person ("Secretary-General Kao"), a titled name, a meeting: none.
+        assert!(names("Where was Kao Kim Hourn scheduled to go on June 17?").is_empty());
+        assert!(names("What did Minister Kang say?").is_empty());
+        assert!(names("Who co-chaired the 26th ASEAN-ROK Dialogue?").is_empty());
     }
 
     #[test]

@@ -316,6 +316,10 @@ pub struct Ranking {
     /// Kang", not "Deputy Minister Kang" or "Dr. Kang"): as much as a date for a
     /// when-question.
     pub titled_name: f32,
+    /// Times the share of the question's names of several words the paragraph says
+    /// whole ("the ASEAN-Korea Cooperation Fund" as "ASEAN-ROK Cooperation Fund"): a
+    /// paragraph with every word but not the name is about something else.
+    pub whole_name: f32,
     /// Added to every paragraph of the newest release that covers a "latest" question
     /// well enough: as much as BM25 and coverage together at their best, so the newest
     /// release that answers goes first.
@@ -374,6 +378,7 @@ pub const RANKING: Ranking = Ranking {
     where_place: 0.1,
     how_much_amount: 0.2,
     titled_name: 0.15,
+    whole_name: 0.15,
     latest: 1.0,
     latest_min_coverage: 0.6,
     context_share: 0.5,
@@ -543,6 +548,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             if !w.titled.is_empty() && (titled_name_in(w, stems) || titled_name_in(w, parent)) {
                 score += r.titled_name;
             }
+            score += r.whole_name * names_said(q, w, stems);
             Ranked {
                 at: hit.at,
                 score,
@@ -684,6 +690,40 @@ fn rank_stems() -> &'static [StemId] {
             .map(|s| stem_id(s))
             .collect()
     })
+}
+
+/// Share of the names of several words the question writes (`Question::names`) that
+/// the paragraph says whole, each word in one of its forms: "the ASEAN-ROK Cooperation
+/// Fund" says "the ASEAN-Korea Cooperation Fund"; "the three ASEAN-related
+/// Cooperation Funds" does not.
+fn names_said(q: &Question, w: &Weights, stems: &[StemId]) -> f32 {
+    if q.names.is_empty() {
+        return 0.0;
+    }
+    let said = q
+        .names
+        .iter()
+        .filter(|name| (0..stems.len()).any(|at| says_from(stems, at, w, name)))
+        .count();
+    said as f32 / q.names.len() as f32
+}
+
+/// Whether the concepts `name` follow one another in `stems` from `at`.
+fn says_from(stems: &[StemId], mut at: usize, w: &Weights, name: &[usize]) -> bool {
+    for &c in name {
+        let Some(variants) = w.ids.get(c) else {
+            return false;
+        };
+        let rest = &stems[at.min(stems.len())..];
+        match variants
+            .iter()
+            .find(|v| !v.is_empty() && rest.starts_with(v))
+        {
+            Some(v) => at += v.len(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Share of the question's neighbouring concept pairs that stand within a few words of
