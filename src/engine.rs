@@ -245,6 +245,7 @@ impl Engine {
             self.expand(c);
         }
         question::reread_meetings(&mut q, self.index.analyzer());
+        self.meeting_of_year(&mut q);
         q
     }
 
@@ -459,6 +460,33 @@ impl Engine {
     /// Whether a paragraph may stand as a citation beside the one that answers.
     fn supports(&self, q: &Question, w: &Weights, r: &Ranked) -> bool {
         r.coverage >= MIN_SUPPORT && !self.premise_absent(q, w, r)
+    }
+
+    /// "the 2019 EAS Foreign Ministers' Meeting": a series named with a year is the one
+    /// meeting of that series the releases hold from that year, asked about as if by
+    /// its ordinal (the "9th"), so its release's paragraphs all count as naming it.
+    fn meeting_of_year(&self, q: &mut Question) {
+        if !q.meetings.is_empty() || q.years.is_empty() {
+            return;
+        }
+        let held: Vec<(u32, &[String], &str)> = self
+            .facts
+            .iter()
+            .zip(self.corpus.releases())
+            .filter(|(_, r)| q.years.contains(&r.date.year))
+            .filter_map(|(f, r)| {
+                let (ordinal, stems) = f.meeting.as_ref()?;
+                let series = stems.get(1..).filter(|s| !s.is_empty())?;
+                names_series(q, series).then_some((*ordinal, series, r.meeting.as_str()))
+            })
+            .collect();
+        if let [(ordinal, series, name)] = held.as_slice() {
+            q.meetings.push(MeetingRef {
+                ordinal: *ordinal,
+                words: series.to_vec(),
+                asked: name.to_string(),
+            });
+        }
     }
 
     /// The ordinals of the meetings the question names whose series the corpus holds

@@ -344,3 +344,20 @@ fn only_the_distinctive_words_of_a_quote_are_highlighted() {
         "{bold:?}"
     );
 }
+
+/// "the 2020 ASEAN-ROK FMM" names one meeting as surely as "the 23rd" does: the one
+/// release of that series from that year.
+#[test]
+fn a_series_named_with_a_year_is_that_years_meeting() {
+    let q = engine().analyse("What was adopted at the 2020 ASEAN-ROK FMM?");
+    let ordinals: Vec<u32> = q.meetings.iter().map(|m| m.ordinal).collect();
+    assert_eq!(ordinals, [23]);
+    // A year the series lacks names no meeting, and is refused as before.
+    let a = engine().answer("Who co-chaired the 2023 ASEAN-ROK Dialogue?");
+    assert!(!a.found, "{}", a.text);
+    assert!(
+        a.text.contains("no ASEAN-ROK Dialogue from 2023"),
+        "{}",
+        a.text
+    );
+}
