@@ -630,7 +630,22 @@ fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
         .get(tokens[i].end..tokens[i + 1].start)
         .is_some_and(|g| g.trim_matches(',').trim().is_empty());
     let capital = |w: &str| w.starts_with(char::is_uppercase);
-    (i > 0 && capital(family) && capital(given) && !capital(tail) && hyphen && spaced).then_some(3)
+    let unlisted = |w: &str| !super::expand::in_dictionary(&w.to_lowercase());
+    let written = if text.chars().any(char::is_uppercase) {
+        // The first word of a question is capitalised anyway.
+        capital(family) && capital(given) && !capital(tail) && (i > 0 || unlisted(family))
+    } else {
+        // Typed in lower case ("cho tae-yul singapore"): short syllables, and words
+        // no dictionary lists ("the co-chair" is none).
+        let syllable =
+            |w: &str, most: usize| w.len() <= most && w.chars().all(|c| c.is_ascii_alphabetic());
+        syllable(family, 5)
+            && syllable(given, 5)
+            && syllable(tail, 3)
+            && unlisted(family)
+            && unlisted(given)
+    };
+    (written && hyphen && spaced).then_some(3)
 }
 
 /// The word that ends a meeting's name as releases write it, for an acronym.
@@ -784,6 +799,18 @@ mod tests {
         assert!(names("Where was Kao Kim Hourn scheduled to go on June 17?").is_empty());
         assert!(names("What did Minister Kang say?").is_empty());
         assert!(names("Who co-chaired the 26th ASEAN-ROK Dialogue?").is_empty());
+    }
+
+    #[test]
+    fn a_korean_name_is_one_concept_capitalised_or_not() {
+        let first = |text: &str| ask(text).concepts[0].variants.clone();
+        let cho = vec![
+            vec!["cho".to_string(), "tae".into(), "yul".into()],
+            vec!["cho".into()],
+        ];
+        assert_eq!(first("Cho Tae-yul met whom in Vientiane?"), cho);
+        assert_eq!(first("cho tae-yul singapore rcep"), cho);
+        assert_eq!(ask("who co-chaired the 26th dialogue").concepts.len(), 4);
     }
 
     #[test]
