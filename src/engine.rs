@@ -396,7 +396,27 @@ impl Engine {
         // that names a meeting, from that meeting's release (the search kept only
         // those, and the paragraphs that mention its ordinal).
         ranked.retain(|r| r.year_match != Some(false));
+        self.named_first(q, w, &mut ranked);
         ranked
+    }
+
+    /// Passages from releases that name each person the question names go first: a
+    /// release that never names Kang is not what "…, according to Kang?" asks about,
+    /// however well its words match. The order stays the ranking's otherwise.
+    fn named_first(&self, q: &Question, w: &Weights, ranked: &mut [Ranked]) {
+        if !w.name.iter().any(|named| *named) {
+            return;
+        }
+        let cx = self.context();
+        let mut lacks: Vec<Option<bool>> = vec![None; self.corpus.releases().len()];
+        ranked.sort_by_cached_key(|r| {
+            let memo = lacks.get_mut(r.at.release as usize);
+            match memo {
+                Some(Some(known)) => *known,
+                Some(slot) => *slot.insert(rank::lacks_name(q, w, r.at, &cx)),
+                None => true,
+            }
+        });
     }
 
     /// The evidence a ranked passage gives (see `decide`).
