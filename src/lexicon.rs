@@ -61,6 +61,8 @@ pub struct Lexicon {
     cardinals: Vec<String>,
     /// Found anywhere in a text, as written.
     pub money: Vec<String>,
+    /// Lower case.
+    pub amount_modifiers: Words,
     /// Found anywhere in a lower-case text.
     pub clock_marks: Vec<String>,
     pub year_leads: Words,

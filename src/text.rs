@@ -326,6 +326,67 @@ pub fn has_quantity(text: &str) -> bool {
     })
 }
 
+/// The amount a text states, with the words that make it one: the number, the
+/// modifiers before it (`amount_modifiers`, a money mark: "an annual", "about USD") and
+/// its scale and unit after it ("million U.S. dollars", "%"). `None` when the text
+/// states no number, or a bare one: "ten" alone says nothing a reader can use.
+pub fn amount_phrase(text: &str) -> Option<&str> {
+    let lex = lexicon::get();
+    let tokens = spaced_words(text);
+    fn bare(w: &str) -> &str {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '$')
+    }
+    let money = |w: &str| lex.money.iter().any(|m| w.contains(m.as_str()));
+    let dates: Vec<(usize, usize)> = find_dates(text)
+        .iter()
+        .map(|d| (d.start, d.start + d.phrase.len()))
+        .collect();
+    let number = |&(at, w): &(usize, &str)| {
+        let w = bare(w);
+        let in_date = dates.iter().any(|&(s, e)| at >= s && at < e);
+        let digits = w.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !w.is_empty();
+        (digits && year_of(w).is_none() && !in_date)
+            || lex.number_words.contains(&w.to_lowercase())
+            || w.ends_with('%')
+    };
+    let first = tokens.iter().position(number)?;
+    let scale = |w: &str| {
+        let b = bare(w);
+        lex.number_words.contains(&b.to_lowercase())
+            || money(w)
+            || b == "percent"
+            || abbreviation(w)
+    };
+    let last = first
+        + tokens[first + 1..]
+            .iter()
+            .take_while(|(_, w)| scale(w))
+            .count();
+    let lead = |w: &str| lex.amount_modifiers.contains(&w.to_lowercase()) || money(w);
+    let start = first
+        - tokens[..first]
+            .iter()
+            .rev()
+            .take_while(|(_, w)| lead(w))
+            .count();
+    let (_, alone) = tokens[first];
+    if start == first && last == first && !bare(alone).ends_with('%') && !money(alone) {
+        return None;
+    }
+    let (end_at, end_word) = tokens[last];
+    let end_word = if abbreviation(end_word) {
+        end_word
+    } else {
+        end_word.trim_end_matches([',', '.', ';', ':'])
+    };
+    text.get(tokens[start].0..end_at + end_word.len())
+}
+
+/// "U.S.", "U.K.": capitals with periods between them.
+fn abbreviation(w: &str) -> bool {
+    w.len() >= 3 && w.contains('.') && w.chars().all(|c| c.is_ascii_uppercase() || c == '.')
+}
+
 /// Whether `text` still states an amount once the numbers of `question` are taken out
 /// of it ("How many KF-21 jets …?" is not answered by "KF-21").
 pub fn has_quantity_besides(text: &str, question: &str) -> bool {
@@ -882,6 +943,22 @@ mod tests {
         );
         assert_eq!(find_period("on July 1"), None);
         assert!(has_quantity("from the ten ASEAN Member States"));
+        let fund =
+            "in 2020 after expanding the Fund to an annual 14 million U.S. dollars last year";
+        assert_eq!(
+            amount_phrase(fund),
+            Some("an annual 14 million U.S. dollars")
+        );
+        assert_eq!(
+            amount_phrase("about USD 200 billion in bilateral trade"),
+            Some("about USD 200 billion")
+        );
+        assert_eq!(
+            amount_phrase("25% of Korea’s total bilateral ODA"),
+            Some("25%")
+        );
+        assert_eq!(amount_phrase("from the ten ASEAN Member States"), None);
+        assert_eq!(amount_phrase("on July 1 in 2022"), None);
         assert!(has_quantity("25% of total ODA"));
         assert!(has_quantity("KASI’s 8 core lines"));
         assert!(!has_quantity("the 26th Dialogue on July 1 in 2022"));

@@ -201,8 +201,19 @@ pub fn stated_amount<'a>(
             (telling || year).then(|| (weight + if year { w.total() } else { 0.0 }, clause.trim()))
         })
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
-    (!best.1.is_empty()).then_some(best.1)
+    let clause = best.1;
+    // A long clause says more than the amount ("in 2020 after expanding the Fund …
+    // to an annual 14 million U.S. dollars last year would contribute to …"): the
+    // lead is then the amount alone, or nothing.
+    if clause.split_whitespace().count() > MAX_CLAUSE_WORDS {
+        return crate::text::amount_phrase(clause);
+    }
+    (!clause.is_empty()).then_some(clause)
 }
+
+/// The longest clause an amount's lead is; "about 10 million Korean travelers before
+/// COVID-19 in 2019" (ten words) reads at a glance.
+const MAX_CLAUSE_WORDS: usize = 12;
 
 /// Whether the clause gives an amount in one of `units` (lower-case words).
 fn in_units(clause: &str, units: &[String]) -> bool {

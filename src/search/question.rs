@@ -951,8 +951,8 @@ mod tests {
         assert_eq!(theme.as_deref(), Some("theme"));
         let budget = attribute("What is the annual budget of the Cyber Shield Project?");
         assert_eq!(budget.as_deref(), Some("budget"));
-        let reaction = attribute("What was the ASEAN chief's reaction of sorts?");
-        assert_eq!(reaction.as_deref(), Some("reaction"));
+        let view = attribute("What was the ASEAN chief's assessment of sorts?");
+        assert_eq!(view.as_deref(), Some("assessment"));
         let partner = attribute("What is the name of the partnership of Korea and Laos?");
         assert_eq!(partner.as_deref(), Some("partnership"));
         // Asking what a thing is, or which one, names no attribute.
