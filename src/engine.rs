@@ -13,8 +13,8 @@ use crate::search::acronym;
 use crate::search::expand::{self, Vocabulary};
 use crate::search::rank::{self, FactsCache, Ranked, ReleaseFacts, Weights};
 use crate::search::{
-    Expansion, Hit, Index, Kind, MeetingRef, ParagraphRef, Question, SearchError, SynonymError,
-    Synonyms, question, store,
+    Expansion, Hit, Index, Kind, MeetingRef, ParagraphRef, Phrase, Question, SearchError,
+    SynonymError, Synonyms, question, store,
 };
 
 /// How many thesaurus words may stand for one word of a question.
@@ -632,18 +632,31 @@ impl Engine {
                 return Some(self.abstain_near(q, reason, Some(m.ordinal)));
             }
         }
-        let unknown: Vec<&str> = q
+        let mut unknown: Vec<&str> = q
             .concepts
             .iter()
-            .filter(|c| c.name && c.ordinal.is_none())
-            .filter(|c| c.variants.iter().all(|v| self.index.doc_freq(v) == 0))
-            .map(|c| c.asked.as_str())
+            .enumerate()
+            .filter(|(_, c)| c.name && c.ordinal.is_none())
+            .filter(|(_, c)| c.variants.iter().all(|v| self.index.doc_freq(v) == 0))
+            // The whole name the word is part of says what is missing: "the ASEAN-Korea
+            // Centre", not "Centre".
+            .map(
+                |(i, c)| match q.names.iter().find(|n| n.concepts.contains(&i)) {
+                    Some(name) => name.text.as_str(),
+                    None => c.asked.as_str(),
+                },
+            )
             .collect();
+        unknown.dedup();
         if !unknown.is_empty() {
             let reason = format!(
                 "The releases I have do not mention {}.",
                 join_names(&unknown)
             );
+            return Some(self.abstain(q, reason));
+        }
+        if let Some(name) = self.unsaid_name(q) {
+            let reason = format!("The releases I have never mention the “{name}”.");
             return Some(self.abstain(q, reason));
         }
         let years = self.corpus.releases().iter().map(|r| r.date.year);
@@ -655,6 +668,27 @@ impl Engine {
             return Some(self.abstain_near(q, reason, None));
         }
         self.series_not_in_year(q)
+    }
+
+    /// A name of several words that no release says whole, each word in one of its
+    /// forms: "the Mekong-Korea Cooperation Fund" is not the "ASEAN-ROK Cooperation
+    /// Fund", though every word but one is the same. A name with too many forms to
+    /// try counts as said.
+    fn unsaid_name<'q>(&self, q: &'q Question) -> Option<&'q str> {
+        const MOST_FORMS: usize = 64;
+        q.names
+            .iter()
+            .find(|name| {
+                let forms: Vec<&[Phrase]> = name
+                    .concepts
+                    .iter()
+                    .filter_map(|&i| q.concepts.get(i))
+                    .map(|c| c.variants.as_slice())
+                    .collect();
+                let count = forms.iter().map(|f| f.len()).product::<usize>();
+                count <= MOST_FORMS && !phrases(&forms).iter().any(|p| self.index.doc_freq(p) > 0)
+            })
+            .map(|name| name.text.as_str())
     }
 
     /// "the ASEAN-ROK Dialogue in 2023": the question names a series of meetings and a
@@ -845,4 +879,19 @@ fn join_names(names: &[&str]) -> String {
         [one] => one.to_string(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
+}
+
+/// Every phrase that says one form of each part in order.
+fn phrases(parts: &[&[Phrase]]) -> Vec<Phrase> {
+    parts.iter().fold(vec![Vec::new()], |done, forms| {
+        done.iter()
+            .flat_map(|head| {
+                forms.iter().map(move |form| {
+                    let mut p = head.clone();
+                    p.extend(form.iter().cloned());
+                    p
+                })
+            })
+            .collect()
+    })
 }

@@ -98,9 +98,19 @@ pub struct Question {
     /// The posts it asks who holds, lower case ("Who was ASEAN *Secretary-General* …";
     /// `names::posts_asked`): a name answers only with one of them beside it.
     pub posts: Vec<String>,
-    /// Names of several words the question writes, as concept indices in order
-    /// (`names`): a paragraph that says one whole says what the question names.
-    pub names: Vec<Vec<usize>>,
+    /// Names of several words the question writes (`names`): a paragraph that says
+    /// one whole says what the question names.
+    pub names: Vec<Name>,
+}
+
+/// A name of several words, as the question writes it ("ASEAN-Korea Cooperation
+/// Fund").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    /// Its concepts, in order.
+    pub concepts: Vec<usize>,
+    /// Its words as written in the question.
+    pub text: String,
 }
 
 /// A regular past form ("signed", "visited"), which ends a noun phrase.
@@ -575,13 +585,13 @@ fn concepts(
 /// question's first word, most of them words of the dictionary. A meeting's name is left out: the ordinal and the meeting's
 /// release say which paragraphs name it (`rank`), and a title with a name is a
 /// titled name ("Minister Kang").
-fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Vec<usize>> {
+fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Name> {
     let capital = |s: &Said| s.start > 0 && text[s.start..].starts_with(char::is_uppercase);
     let joined = |a: &Said, b: &Said| {
         text.get(a.end..b.start)
             .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '-'))
     };
-    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut runs: Vec<Name> = Vec::new();
     let mut run: Vec<&Said> = Vec::new();
     let mut close = |run: &mut Vec<&Said>| {
         let first_is_title = run
@@ -600,8 +610,11 @@ fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Vec<usize>> {
             .filter(|s| super::expand::in_dictionary(&text[s.start..s.end].to_lowercase()))
             .count();
         let thing = 2 * words > run.len();
-        if run.len() >= 2 && thing && !first_is_title && !meeting {
-            runs.push(run.iter().map(|s| s.concept).collect());
+        if let (true, [first, .., last]) = (thing && !first_is_title && !meeting, &run[..]) {
+            runs.push(Name {
+                concepts: run.iter().map(|s| s.concept).collect(),
+                text: text[first.start..last.end].to_string(),
+            });
         }
         run.clear();
     };
@@ -780,7 +793,8 @@ mod tests {
             q.names
                 .iter()
                 .map(|n| {
-                    n.iter()
+                    n.concepts
+                        .iter()
                         .map(|&i| q.concepts[i].asked.as_str())
                         .collect::<Vec<_>>()
                         .join(" ")

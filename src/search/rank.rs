@@ -703,7 +703,7 @@ fn names_said(q: &Question, w: &Weights, stems: &[StemId]) -> f32 {
     let said = q
         .names
         .iter()
-        .filter(|name| (0..stems.len()).any(|at| says_from(stems, at, w, name)))
+        .filter(|name| (0..stems.len()).any(|at| says_from(stems, at, w, &name.concepts)))
         .count();
     said as f32 / q.names.len() as f32
 }

@@ -135,6 +135,15 @@ fn abstains_on_what_the_corpus_does_not_cover() {
             "no ASEAN-ROK Dialogue from 2024",
         ),
         ("What did President Yoon say?", "do not mention Yoon"),
+        // Every word but "Mekong" is in the name of the ASEAN-ROK Cooperation Fund.
+        (
+            "How much did Korea contribute to the Mekong-Korea Cooperation Fund?",
+            "never mention the “Mekong-Korea Cooperation Fund”",
+        ),
+        (
+            "What is the ASEAN-Korea Centre?",
+            "do not mention ASEAN-Korea Centre",
+        ),
         ("🙂", "nothing to look up"),
     ];
     for (q, says) in cases {
