@@ -22,6 +22,8 @@ const LEXICON: &str = include_str!("../config/lexicon.toml");
 pub struct Lexicon {
     stop_words: String,
     pub yes_no: Words,
+    /// Lower case, in the file's order.
+    pub question_words: Vec<String>,
     pub what_words: Words,
     pub copulas: Words,
     pub determiners: Words,

@@ -248,7 +248,7 @@ pub fn is_stop(stem: &str) -> bool {
 /// Analyses a question. Never fails: the worst question has no concepts.
 pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> Question {
     let (text, truncated) = cut(question.trim());
-    let text = normalise_ordinals(&text);
+    let text = respell_question_word(&normalise_ordinals(&text));
     let tokens = analyzer::tokens(analyzer, &text);
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
@@ -416,6 +416,61 @@ fn cut(text: &str) -> (String, bool) {
 
 /// "twenty-sixth" → "26th", "Third" → "3rd", so that the question meets the corpus's
 /// digits.
+/// The question with its first word read as the question word it misspells ("wher
+/// was …" → "where was …"); unchanged when the word is one, a dictionary word, or no
+/// single slip from exactly one.
+fn respell_question_word(text: &str) -> String {
+    let first = text
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let lower = first.to_lowercase();
+    let words = &lexicon::get().question_words;
+    if lower.len() < 3 || words.contains(&lower) || super::expand::in_dictionary(&lower) {
+        return text.to_string();
+    }
+    let slips: Vec<(u8, &String)> = words
+        .iter()
+        .filter_map(|w| slip(&lower, w).map(|s| (s, w)))
+        .collect();
+    let Some(best) = slips.iter().map(|(s, _)| *s).min() else {
+        return text.to_string();
+    };
+    match slips.iter().filter(|(s, _)| *s == best).collect::<Vec<_>>()[..] {
+        [(_, word)] if first.starts_with(char::is_uppercase) => {
+            let mut chars = word.chars();
+            let head: String = chars
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            format!("{head}{}{}", chars.as_str(), &text[first.len()..])
+        }
+        [(_, word)] => format!("{word}{}", &text[first.len()..]),
+        _ => text.to_string(),
+    }
+}
+
+/// How `typed` slipped from `word`, most likely first: 0 a letter left out ("wher"),
+/// 1 two letters swapped ("waht"), 2 one letter too many; `None` otherwise. One letter
+/// typed for another is no slip here: it makes names of question words ("Cho", "who").
+fn slip(typed: &str, word: &str) -> Option<u8> {
+    let (t, w): (Vec<char>, Vec<char>) = (typed.chars().collect(), word.chars().collect());
+    let without = |long: &[char], short: &[char]| {
+        (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..])
+    };
+    if t.len() + 1 == w.len() && without(&w, &t) {
+        return Some(0);
+    }
+    if t.len() == w.len() {
+        let differ: Vec<usize> = (0..t.len()).filter(|&i| t[i] != w[i]).collect();
+        return match differ[..] {
+            [a, b] if b == a + 1 && t[a] == w[b] && t[b] == w[a] => Some(1),
+            _ => None,
+        };
+    }
+    (t.len() == w.len() + 1 && without(&t, &w)).then_some(2)
+}
+
 fn normalise_ordinals(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
@@ -813,6 +868,22 @@ mod tests {
         assert!(names("Where was Kao Kim Hourn scheduled to go on June 17?").is_empty());
         assert!(names("What did Minister Kang say?").is_empty());
         assert!(names("Who co-chaired the 26th ASEAN-ROK Dialogue?").is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_question_word_still_asks_its_kind() {
+        assert_eq!(ask("wher was the 26th dialogue held").kind, Kind::Where);
+        assert_eq!(ask("Whn was the 29th Dialogue?").kind, Kind::When);
+        assert_eq!(ask("waht did Kang say").kind, Kind::What);
+        assert_eq!(respell_question_word("Wher was it"), "Where was it");
+        // Two question words as near ("hwo": who, how), or a word of its own: as typed.
+        assert_eq!(respell_question_word("hwo met Cho"), "hwo met Cho");
+        assert_eq!(respell_question_word("were they there"), "were they there");
+        assert_eq!(respell_question_word("Korea and ASEAN"), "Korea and ASEAN");
+        assert_eq!(
+            respell_question_word("cho tae-yul singapore"),
+            "cho tae-yul singapore"
+        );
     }
 
     #[test]

@@ -61,6 +61,8 @@ fn leads_state_the_fact_asked_for() {
             "May 15 to 16, 2025",
         ),
         ("Where was the 26th ASEAN-ROK Dialogue held?", "Seoul"),
+        // Typed in haste, the question word too.
+        ("wher was the 26th asean rok dialouge held", "Seoul"),
         // A year, not an ordinal; "held in 2025" is not "hosted".
         (
             "When was the ASEAN-ROK Dialogue held in 2025?",
