@@ -400,23 +400,30 @@ impl Engine {
         ranked
     }
 
-    /// Passages from releases that name each person the question names go first: a
-    /// release that never names Kang is not what "…, according to Kang?" asks about,
-    /// however well its words match. The order stays the ranking's otherwise.
+    /// The best passage from a release that names each person the question names goes
+    /// first: a release that never names Kang is not what "…, according to Kang?" asks
+    /// about, however well its words match. The order stays the ranking's otherwise
+    /// (the composer drops the others' passages from the citations), and the index is
+    /// asked about as few releases as it takes.
     fn named_first(&self, q: &Question, w: &Weights, ranked: &mut [Ranked]) {
         if !w.name.iter().any(|named| *named) {
             return;
         }
         let cx = self.context();
-        let mut lacks: Vec<Option<bool>> = vec![None; self.corpus.releases().len()];
-        ranked.sort_by_cached_key(|r| {
-            let memo = lacks.get_mut(r.at.release as usize);
-            match memo {
-                Some(Some(known)) => *known,
-                Some(slot) => *slot.insert(rank::lacks_name(q, w, r.at, &cx)),
-                None => true,
+        let mut lacking: Vec<u32> = Vec::new();
+        let named = ranked.iter().position(|r| {
+            if lacking.contains(&r.at.release) {
+                return false;
             }
+            let lacks = rank::lacks_name(q, w, r.at, &cx);
+            if lacks {
+                lacking.push(r.at.release);
+            }
+            !lacks
         });
+        if let Some(at) = named {
+            ranked[..=at].rotate_right(1);
+        }
     }
 
     /// The evidence a ranked passage gives (see `decide`).
