@@ -253,12 +253,15 @@ fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &
             let core = w
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase();
+            // "cochaired" as typed is the quote's "co-chaired".
+            let plain = core.replace('-', "");
             asked.iter().any(|a| {
                 let a = a.to_lowercase();
-                let prefix: String = core.chars().take(4).collect();
+                let prefix: String = plain.chars().take(4).collect();
                 // "co" of "co-chaired" stands in "co-chair".
                 a == core
-                    || (core.chars().count() > 4 && a.starts_with(&prefix))
+                    || a == plain
+                    || (plain.chars().count() > 4 && a.starts_with(&prefix))
                     || core.split('-').any(|part| part == a)
             })
         })

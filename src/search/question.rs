@@ -417,43 +417,79 @@ fn cut(text: &str) -> (String, bool) {
 /// "twenty-sixth" → "26th", "Third" → "3rd", so that the question meets the corpus's
 /// digits.
 /// The question with its first word read as the question word it misspells ("wher
-/// was …" → "where was …"); unchanged when the word is one, a dictionary word, or no
-/// single slip from exactly one.
+/// was …" → "where was …"), and its second as the word of a cue the first opens
+/// ("how meny" → "how many"); unchanged where a word is right, a dictionary word, or no
+/// single slip from exactly one candidate.
 fn respell_question_word(text: &str) -> String {
-    let first = text
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or("");
-    let lower = first.to_lowercase();
-    let words = &lexicon::get().question_words;
-    if lower.len() < 3 || words.contains(&lower) || super::expand::in_dictionary(&lower) {
+    let lex = lexicon::get();
+    let text = respell_word(text, 0, &lex.question_words, false);
+    let Some((_, first_end)) = word_at(&text, 0) else {
+        return text;
+    };
+    let first = text[..first_end].to_lowercase();
+    let frames = &lex.frames;
+    let seconds: Vec<String> = [&frames.when, &frames.where_, &frames.how_much, &frames.who]
+        .into_iter()
+        .flatten()
+        .filter_map(|cue| match cue.split(' ').collect::<Vec<_>>()[..] {
+            [opening, second, ..] if opening == first => Some(second.to_string()),
+            _ => None,
+        })
+        .collect();
+    respell_word(&text, first_end, &seconds, true)
+}
+
+/// The word starting at or after `from`: its start and end.
+fn word_at(text: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = text.get(from..)?;
+    let start = from + rest.find(char::is_alphabetic)?;
+    let len = text[start..]
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(text.len() - start);
+    Some((start, start + len))
+}
+
+/// `text` with the word at or after `from` replaced by the one of `words` it is a
+/// single slip from (with `substitution`, one letter typed for another counts too), in
+/// the case it was typed in.
+fn respell_word(text: &str, from: usize, words: &[String], substitution: bool) -> String {
+    let Some((start, end)) = word_at(text, from) else {
+        return text.to_string();
+    };
+    let typed = &text[start..end];
+    let lower = typed.to_lowercase();
+    let right = words.contains(&lower) || super::expand::in_dictionary(&lower);
+    if lower.len() < 3 || right || (substitution && lower.len() < 4) {
         return text.to_string();
     }
     let slips: Vec<(u8, &String)> = words
         .iter()
-        .filter_map(|w| slip(&lower, w).map(|s| (s, w)))
+        .filter_map(|w| slip(&lower, w, substitution).map(|s| (s, w)))
         .collect();
     let Some(best) = slips.iter().map(|(s, _)| *s).min() else {
         return text.to_string();
     };
-    match slips.iter().filter(|(s, _)| *s == best).collect::<Vec<_>>()[..] {
-        [(_, word)] if first.starts_with(char::is_uppercase) => {
-            let mut chars = word.chars();
-            let head: String = chars
-                .next()
-                .map(|c| c.to_uppercase().collect())
-                .unwrap_or_default();
-            format!("{head}{}{}", chars.as_str(), &text[first.len()..])
-        }
-        [(_, word)] => format!("{word}{}", &text[first.len()..]),
-        _ => text.to_string(),
-    }
+    let mut nearest = slips.iter().filter(|(s, _)| *s == best).map(|(_, w)| *w);
+    let (Some(word), None) = (nearest.next(), nearest.next()) else {
+        return text.to_string();
+    };
+    let word = if typed.starts_with(char::is_uppercase) {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        word.clone()
+    };
+    format!("{}{word}{}", &text[..start], &text[end..])
 }
 
 /// How `typed` slipped from `word`, most likely first: 0 a letter left out ("wher"),
-/// 1 two letters swapped ("waht"), 2 one letter too many; `None` otherwise. One letter
-/// typed for another is no slip here: it makes names of question words ("Cho", "who").
-fn slip(typed: &str, word: &str) -> Option<u8> {
+/// 1 two letters swapped ("waht"), 2 one letter too many or, with `substitution`, one
+/// typed for another ("meny"); `None` otherwise. Without it: a first word one letter
+/// from a question word is more often a name ("Cho", "who").
+fn slip(typed: &str, word: &str, substitution: bool) -> Option<u8> {
     let (t, w): (Vec<char>, Vec<char>) = (typed.chars().collect(), word.chars().collect());
     let without = |long: &[char], short: &[char]| {
         (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..])
@@ -465,6 +501,7 @@ fn slip(typed: &str, word: &str) -> Option<u8> {
         let differ: Vec<usize> = (0..t.len()).filter(|&i| t[i] != w[i]).collect();
         return match differ[..] {
             [a, b] if b == a + 1 && t[a] == w[b] && t[b] == w[a] => Some(1),
+            [_] if substitution => Some(2),
             _ => None,
         };
     }
@@ -884,6 +921,14 @@ mod tests {
             respell_question_word("cho tae-yul singapore"),
             "cho tae-yul singapore"
         );
+        // The second word of a cue the first opens.
+        assert_eq!(
+            ask("how meny core lines does KASI have").kind,
+            Kind::HowMuch
+        );
+        assert_eq!(respell_question_word("Hw mcuh is it"), "Hw mcuh is it");
+        let time = respell_question_word("Whta tiem did it start");
+        assert_eq!(time, "What time did it start");
     }
 
     #[test]

@@ -63,6 +63,12 @@ fn leads_state_the_fact_asked_for() {
         ("Where was the 26th ASEAN-ROK Dialogue held?", "Seoul"),
         // Typed in haste, the question word too.
         ("wher was the 26th asean rok dialouge held", "Seoul"),
+        (
+            "how meny core lines of effort does kasi have",
+            "KASI’s 8 core lines of effort",
+        ),
+        // "co-chaired" typed without its hyphen is still a role held jointly.
+        ("who cochaired the 26th dialogue", "Yeo Seung-bae and Vu Ho"),
         // A year, not an ordinal; "held in 2025" is not "hosted".
         (
             "When was the ASEAN-ROK Dialogue held in 2025?",
