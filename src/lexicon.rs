@@ -65,6 +65,8 @@ pub struct Lexicon {
     pub money: Vec<String>,
     /// Lower case.
     pub amount_modifiers: Words,
+    /// Lower case.
+    pub amount_units: Words,
     /// Found anywhere in a lower-case text.
     pub clock_marks: Vec<String>,
     pub year_leads: Words,

@@ -351,10 +351,10 @@ pub fn amount_phrase(text: &str) -> Option<&str> {
     };
     let first = tokens.iter().position(number)?;
     let scale = |w: &str| {
-        let b = bare(w);
-        lex.number_words.contains(&b.to_lowercase())
+        let b = bare(w).to_lowercase();
+        lex.number_words.contains(&b)
+            || lex.amount_units.contains(&b)
             || money(w)
-            || b == "percent"
             || abbreviation(w)
     };
     let last = first
