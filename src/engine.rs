@@ -253,6 +253,10 @@ impl Engine {
     /// corpus word a few edits away — or said in other words: then the thesaurus's
     /// words for it that the corpus uses are variants too.
     fn expand(&self, c: &mut crate::search::Concept) {
+        if c.expansion == Expansion::Thesaurus {
+            self.keep_used_words(c);
+            return;
+        }
         let [asked] = c.variants.as_slice() else {
             return;
         };
@@ -314,6 +318,21 @@ impl Engine {
             if c.variants.len() > MAX_RELATED {
                 break;
             }
+        }
+    }
+
+    /// A verb of two words (`question::phrasal_at`) keeps the thesaurus's words for it
+    /// that the corpus uses. Said as asked ("step up"), it is a word the releases use,
+    /// its other words synonyms; said in none of them, a word they do not use, whose
+    /// absence counts against an answer ("turn down").
+    fn keep_used_words(&self, c: &mut crate::search::Concept) {
+        let Some(asked) = c.variants.first().cloned() else {
+            return;
+        };
+        c.variants
+            .retain(|v| *v == asked || self.index.doc_freq(v) > 0);
+        if self.index.doc_freq(&asked) > 0 || c.variants.len() == 1 {
+            c.expansion = Expansion::None;
         }
     }
 

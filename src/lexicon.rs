@@ -40,6 +40,8 @@ pub struct Lexicon {
     pub doer_joiners: Words,
     joint_roles: Vec<String>,
     clock_time: Vec<String>,
+    /// Lower case.
+    pub phrasal_words: Words,
     detachments: Vec<(String, String)>,
     /// (acronym, the word that ends the name spelled out).
     pub meeting_acronyms: Vec<(String, String)>,

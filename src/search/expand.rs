@@ -28,6 +28,16 @@ pub fn related(word: &str) -> Vec<&'static str> {
     out
 }
 
+/// The related words of a verb of two words ("took part" → "participate"), its first
+/// word tried as written and then in its dictionary forms ("stepped up" → "step up").
+pub fn related_pair(first: &str, second: &str) -> Vec<&'static str> {
+    base_forms(first)
+        .iter()
+        .find_map(|form| line_of(&format!("{form} {second}")))
+        .map(|line| line.split('|').collect())
+        .unwrap_or_default()
+}
+
 /// Whether the thesaurus has a line for `word` as written: a word of the dictionary,
 /// not one that only looks like an inflected form of one ("chared" is no form of
 /// "char").
@@ -262,6 +272,14 @@ mod tests {
         assert!(in_dictionary("coming"));
         // Detached, "chared" would be "char": it is a slip for "chaired".
         assert!(!in_dictionary("chared"));
+    }
+
+    #[test]
+    fn a_verb_of_two_words_is_looked_up_as_a_pair_in_any_form() {
+        assert!(related_pair("took", "part").contains(&"participate"));
+        assert!(related_pair("stepped", "up").contains(&"intensify"));
+        assert!(related_pair("sets", "up").contains(&"establish"));
+        assert!(related_pair("seoul", "up").is_empty());
     }
 
     #[test]

@@ -252,7 +252,7 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let tokens = analyzer::tokens(analyzer, &text);
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
-    let (concepts, said) = concepts(&text, &tokens, &stems, synonyms);
+    let (concepts, said) = concepts(&text, &tokens, &stems, synonyms, analyzer);
     let names = names(&text, &said, &concepts);
     let phrase = wh_phrase(&text, &tokens);
     let posts = crate::names::posts_asked(&text);
@@ -610,6 +610,7 @@ fn concepts(
     tokens: &[Token],
     stems: &[String],
     synonyms: &Synonyms,
+    analyzer: &TextAnalyzer,
 ) -> (Vec<Concept>, Vec<Said>) {
     let mut out: Vec<Concept> = Vec::new();
     let mut said = Vec::new();
@@ -624,12 +625,19 @@ fn concepts(
         let synonym = synonyms
             .longest_at(&stems[i..])
             .filter(|(len, _)| !(is_stop(&stems[i + len - 1]) && is_year(i + len)));
+        let pair = || phrasal_at(text, tokens, stems, i, analyzer);
+        let mut expansion = Expansion::None;
+        let mut person = false;
         let (len, variants) = match synonym {
             Some((len, group)) => {
                 let asked: Phrase = stems[i..i + len].to_vec();
                 let mut variants = vec![asked.clone()];
                 variants.extend(group.iter().filter(|p| **p != asked).cloned());
                 (len, variants)
+            }
+            None if let Some(variants) = pair() => {
+                expansion = Expansion::Thesaurus;
+                (2, variants)
             }
             None if is_stop(&stems[i]) || is_year(i) => {
                 i += 1;
@@ -638,6 +646,7 @@ fn concepts(
             None => match person_name_at(text, tokens, i) {
                 // "Cho Tae-yul": releases often say just "Minister Cho".
                 Some(len) => {
+                    person = true;
                     let full: Phrase = stems[i..i + len].to_vec();
                     (len, vec![full, vec![stems[i].clone()]])
                 }
@@ -646,7 +655,8 @@ fn concepts(
         };
         let (start, end) = (tokens[i].start, tokens[i + len - 1].end);
         let asked = text[start..end].to_string();
-        let name = i > 0 && asked.starts_with(|c: char| c.is_uppercase());
+        // A person's name is one however it is typed ("who is yoo myung-hee").
+        let name = person || i > 0 && asked.starts_with(|c: char| c.is_uppercase());
         let ordinal = (len == 1).then(|| ordinal_number(&asked)).flatten();
         let concept = match out.iter().position(|c| c.variants == variants) {
             Some(k) => k,
@@ -656,7 +666,7 @@ fn concepts(
                     variants,
                     name,
                     ordinal,
-                    expansion: Expansion::None,
+                    expansion,
                 });
                 out.len() - 1
             }
@@ -669,6 +679,42 @@ fn concepts(
         i += len;
     }
     (out, said)
+}
+
+/// A verb of two words at `i` ("took part", "set up", the second word one of the
+/// lexicon's `phrasal_words`), as its own stems and the stems of the single words the
+/// thesaurus gives for it ("particip"). Not two stop words ("take place"): they say
+/// nothing a passage must hold.
+fn phrasal_at(
+    text: &str,
+    tokens: &[Token],
+    stems: &[String],
+    i: usize,
+    analyzer: &TextAnalyzer,
+) -> Option<Vec<Phrase>> {
+    let (a, b) = (tokens.get(i)?, tokens.get(i + 1)?);
+    let second = text[b.start..b.end].to_lowercase();
+    let spaced = text.get(a.end..b.start) == Some(" ");
+    let content = !(is_stop(&stems[i]) && is_stop(&stems[i + 1]));
+    if !spaced || !content || !lexicon::get().phrasal_words.contains(&second) {
+        return None;
+    }
+    let first = text[a.start..a.end].to_lowercase();
+    let related = super::expand::related_pair(&first, &second);
+    if related.is_empty() {
+        return None;
+    }
+    let mut variants = vec![stems[i..i + 2].to_vec()];
+    for word in related {
+        let stems = analyzer::stems(analyzer, word);
+        if let [stem] = stems.as_slice()
+            && !is_stop(stem)
+            && !variants.contains(&stems)
+        {
+            variants.push(stems);
+        }
+    }
+    Some(variants)
 }
 
 /// Proper names of more than one word the question writes ("the ASEAN-Korea
@@ -932,6 +978,31 @@ mod tests {
     }
 
     #[test]
+    fn a_verb_of_two_words_is_one_concept_said_in_the_thesaurus_words() {
+        let variants = |text: &str| {
+            let q = ask(text);
+            let c = q.concepts.into_iter().find(|c| c.asked.contains(' '));
+            c.map(|c| (c.asked, c.variants, c.expansion))
+        };
+        let (asked, took_part, expansion) =
+            variants("Who took part in the 29th Dialogue?").unwrap_or_default();
+        assert_eq!(asked, "took part");
+        assert!(
+            took_part.contains(&vec!["particip".to_string()]),
+            "{took_part:?}"
+        );
+        assert_eq!(expansion, Expansion::Thesaurus);
+        let (_, set_up, _) = variants("What did Korea set up in 2024?").unwrap_or_default();
+        assert!(
+            set_up.contains(&vec!["establish".to_string()]),
+            "{set_up:?}"
+        );
+        // A preposition opens a phrase of its own; two stop words say nothing.
+        assert_eq!(variants("Did Minister Kang go to Hanoi?"), None);
+        assert_eq!(variants("When did the Dialogue take place?"), None);
+    }
+
+    #[test]
     fn a_korean_name_is_one_concept_capitalised_or_not() {
         let first = |text: &str| ask(text).concepts[0].variants.clone();
         let cho = vec![
@@ -941,6 +1012,9 @@ mod tests {
         assert_eq!(first("Cho Tae-yul met whom in Vientiane?"), cho);
         assert_eq!(first("cho tae-yul singapore rcep"), cho);
         assert_eq!(ask("who co-chaired the 26th dialogue").concepts.len(), 4);
+        // A name however typed: "who is yoo myung-hee" asks what they are.
+        assert!(ask("cho tae-yul singapore rcep").concepts[0].name);
+        assert!(ask("who is yoo myung-hee").asks_identity());
     }
 
     #[test]
