@@ -17,6 +17,10 @@ use crate::search::{
     SynonymError, Synonyms, question, store,
 };
 
+/// How many of the best passages may stand in for the best one when it lacks the kind
+/// of fact asked for (`Engine::framed_first`).
+const FRAMED_WITHIN: usize = 3;
+
 /// How many thesaurus words may stand for one word of a question.
 const MAX_RELATED: usize = 6;
 
@@ -416,6 +420,7 @@ impl Engine {
         // those, and the paragraphs that mention its ordinal).
         ranked.retain(|r| r.year_match != Some(false));
         self.named_first(q, w, &mut ranked);
+        self.framed_first(q, w, &mut ranked);
         ranked
     }
 
@@ -443,6 +448,42 @@ impl Engine {
         if let Some(at) = named {
             ranked[..=at].rotate_right(1);
         }
+    }
+
+    /// When the best passage lacks the kind of fact asked for (a person for "who", a
+    /// number for "how many" …) and one of the next few that belongs to the same
+    /// numbered paragraph ("1·1", a point under "1") holds it, that one goes first: the
+    /// release says its points tell what the paragraph is about ("A briefing session
+    /// … was held" above "The briefing session was co-chaired by …"). A passage from
+    /// elsewhere does not: "Who headed Thailand's delegation?" is not answered by the
+    /// Korean delegation's head because the passage about Thailand's names nobody.
+    fn framed_first(&self, q: &Question, w: &Weights, ranked: &mut [Ranked]) {
+        let Some(best) = ranked.first() else {
+            return;
+        };
+        let framed = |r: &Ranked| self.signals(q, w, r).frame > 0.0;
+        if framed(best) {
+            return;
+        }
+        let point_of = |r: &Ranked| self.same_numbered_paragraph(best.at, r.at);
+        let near = ranked.len().min(FRAMED_WITHIN);
+        if let Some(at) = ranked[1..near]
+            .iter()
+            .position(|r| point_of(r) && framed(r))
+        {
+            ranked[..=at + 1].rotate_right(1);
+        }
+    }
+
+    /// Whether two paragraphs belong to one numbered paragraph of a release: "4" and
+    /// "4·1", or "4·1" and "4·2".
+    fn same_numbered_paragraph(&self, a: ParagraphRef, b: ParagraphRef) -> bool {
+        let number = |at: ParagraphRef| {
+            let release = self.corpus.releases().get(at.release as usize)?;
+            let paragraph = release.paragraphs.get(at.paragraph as usize)?;
+            Some(paragraph.number.split('·').next().unwrap_or("").to_string())
+        };
+        a.release == b.release && number(a).is_some_and(|n| Some(n) == number(b))
     }
 
     /// The evidence a ranked passage gives (see `decide`).

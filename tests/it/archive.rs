@@ -247,3 +247,38 @@ fn a_point_that_only_scatters_the_questions_words_is_not_pulled_in() {
     let after = first.and_then(|i| answer.citations.get(i + 1));
     assert!(after.is_none_or(|c| c.text != point), "{}", answer.text);
 }
+
+#[test]
+fn a_point_that_states_the_fact_answers_for_the_paragraph_above_it() {
+    // The numbered paragraph matches the question best but names no one; the point
+    // under it names who co-chaired. A release about another briefing names someone too.
+    let body = "1. A briefing session on the outcomes of the Commemorative Summit held in \
+        Busan took place for members of the diplomatic corps in Seoul at the Ministry of \
+        Foreign Affairs on December 10.\n\n\
+        ° The briefing session was co-chaired by H.E. Yoon Soon-gu, former Deputy \
+        Minister, and brought together some 100 diplomats of about 70 embassies.\n\n";
+    let mut releases: Vec<Release> = (0..40)
+        .map(|i| {
+            release(
+                i,
+                &other_date(i, 2019),
+                "Minister Attends Meeting",
+                &[format!(
+                    "Minister Lee Jae-{i} discussed trade with the ASEAN side."
+                )],
+            )
+        })
+        .collect();
+    releases.push(release_with_body(
+        99_998,
+        "2019-12-10",
+        "Briefing Session on the Outcome of the Summit",
+        body,
+    ));
+    let engine = engine(releases);
+    let question = "Who co-chaired the December 2019 briefing for the diplomatic corps on the \
+        outcome of the Busan summit?";
+    let a = engine.answer(question);
+    assert!(a.found, "{}", a.text);
+    assert!(a.citations[0].text.contains("Yoon Soon-gu"), "{}", a.text);
+}
