@@ -290,7 +290,7 @@ impl Engine {
         // "reduction").
         // Stems are compared only for a word the dictionary lacks: a stem is cut short
         // ("elect" for "election" is one letter from "electr" for "electronic").
-        let dictionary = expand::in_dictionary(&word);
+        let dictionary = crate::thesaurus::in_dictionary(&word);
         let near = match self.nearest_written(&word, stem, allowed) {
             Some(near) => (!dictionary || same_word(stem, &near)).then_some(near),
             None if dictionary => None,
@@ -307,7 +307,7 @@ impl Engine {
         if c.name {
             return;
         }
-        for related in expand::related(&word) {
+        for related in crate::thesaurus::related(&word) {
             let stems: Vec<String> = crate::search::analyzer::stems(analyzer, related)
                 .into_iter()
                 .filter(|s| !question::is_stop(s))

@@ -15,6 +15,7 @@ mod lexicon;
 mod names;
 pub mod qlog;
 pub mod text;
+mod thesaurus;
 
 pub use answer::{Answer, Citation, Suggestion};
 pub use corpus::{Corpus, Date, Release};

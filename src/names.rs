@@ -119,6 +119,11 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
                     && !not_a_name(w)
                     && !lex.titles.contains(w)
         });
+        // "Korea Standard Time": words of the dictionary, every one, name a thing.
+        let clean = clean
+            && !name
+                .iter()
+                .all(|w| crate::thesaurus::in_dictionary(&w.to_lowercase()));
         // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
         // title words of its own run is titled, however far the post's first word is.
         let titled = has_title_near(&words, i, run.len()) || after_title > 0;
@@ -377,6 +382,19 @@ mod tests {
 }
 #[cfg(test)]
 mod joint {
+    #[test]
+    fn words_the_dictionary_lists_every_one_name_a_thing_not_a_person() {
+        let quote = "Minister Kang attended as Co-chair the Meeting held at 19:40-21:00, \
+                     Korea Standard Time";
+        assert_eq!(super::people(&["minister"], quote), Vec::<String>::new());
+        // A name with one word the dictionary lacks is still a name.
+        let quote = "Minister of Foreign Affairs Park Jin held a luncheon meeting";
+        assert_eq!(
+            super::people(&["luncheon"], quote),
+            vec!["Park Jin".to_string()]
+        );
+    }
+
     #[test]
     fn a_quote_of_two_co_chairs_names_both_nearest_first() {
         let s = "Deputy Minister for Political Affairs of the Ministry of Foreign Affairs Yeo Seung-bae co-chaired the meeting with Vu Ho, Acting Leader of ASEAN Senior Officials’ Meeting (SOM) of the Ministry of Foreign Affairs of Viet Nam.";

@@ -458,7 +458,7 @@ fn respell_word(text: &str, from: usize, words: &[String], substitution: bool) -
     };
     let typed = &text[start..end];
     let lower = typed.to_lowercase();
-    let right = words.contains(&lower) || super::expand::in_dictionary(&lower);
+    let right = words.contains(&lower) || crate::thesaurus::in_dictionary(&lower);
     if lower.len() < 3 || right || (substitution && lower.len() < 4) {
         return text.to_string();
     }
@@ -700,7 +700,7 @@ fn phrasal_at(
         return None;
     }
     let first = text[a.start..a.end].to_lowercase();
-    let related = super::expand::related_pair(&first, &second);
+    let related = crate::thesaurus::related_pair(&first, &second);
     if related.is_empty() {
         return None;
     }
@@ -745,7 +745,7 @@ fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Name> {
         // Kim Hourn"); a thing's name is made mostly of words of the dictionary.
         let words = run
             .iter()
-            .filter(|s| super::expand::in_dictionary(&text[s.start..s.end].to_lowercase()))
+            .filter(|s| crate::thesaurus::in_dictionary(&text[s.start..s.end].to_lowercase()))
             .count();
         let thing = 2 * words > run.len();
         if let (true, [first, .., last]) = (thing && !first_is_title && !meeting, &run[..]) {
@@ -781,7 +781,7 @@ fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
         .get(tokens[i].end..tokens[i + 1].start)
         .is_some_and(|g| g.trim_matches(',').trim().is_empty());
     let capital = |w: &str| w.starts_with(char::is_uppercase);
-    let unlisted = |w: &str| !super::expand::in_dictionary(&w.to_lowercase());
+    let unlisted = |w: &str| !crate::thesaurus::in_dictionary(&w.to_lowercase());
     let written = if text.chars().any(char::is_uppercase) {
         // The first word of a question is capitalised anyway.
         capital(family) && capital(given) && !capital(tail) && (i > 0 || unlisted(family))
