@@ -160,8 +160,10 @@ impl Signals {
             // Chung?" is not answered by a quote naming only Chung).
             Kind::Who if q.asks_person() => {
                 let someone_new = rank::names_someone_new(q, r.at, cx);
-                // Countries act too: "Who is the country coordinator?" — Malaysia.
-                someone_new || has(Fact::Country) && !w.name.iter().any(|n| *n)
+                // Countries act too: "Who is the country coordinator?" — Malaysia; but
+                // not for "Which *official* …", which asks for a person by name.
+                let country = has(Fact::Country) && !w.name.iter().any(|n| *n);
+                someone_new || country && !q.person_head
             }
             Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
                 let at = crate::text::find_clock_time(text).map(|t| offset_in(text, t));

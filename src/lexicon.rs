@@ -30,6 +30,8 @@ pub struct Lexicon {
     pub light_heads: Words,
     /// Lower case; a question opens with one and a space (`opens_with`).
     pub person_questions: Vec<String>,
+    /// Lower case.
+    pub person_heads: Words,
     /// Lower case; a question opens with one and a space (`opens_with`).
     pub identity_questions: Vec<String>,
     /// Lower case, found anywhere in the question.

@@ -164,6 +164,13 @@ fn nearest_country(
     within: impl Fn(usize) -> bool,
 ) -> usize {
     let home = &lexicon::get().home_country;
+    // Nor does the home country anchor one: "the ROK" of "Which official led the ROK
+    // delegation?" stands beside every country of "the Embassy of the ROK in Thailand".
+    let anchors: Vec<&str> = asked
+        .iter()
+        .copied()
+        .filter(|a| !home.iter().any(|h| h.eq_ignore_ascii_case(a)))
+        .collect();
     words
         .iter()
         .enumerate()
@@ -175,7 +182,7 @@ fn nearest_country(
                     && !asked.iter().any(|a| a.starts_with(core))
             }
         })
-        .map(|(j, _)| distance_to_asked(words, j, 1, asked))
+        .map(|(j, _)| distance_to_asked(words, j, 1, &anchors))
         .min()
         .unwrap_or(NOT_NEAR)
 }
@@ -392,6 +399,19 @@ mod joint {
         assert_eq!(
             super::people(&["luncheon"], quote),
             vec!["Park Jin".to_string()]
+        );
+    }
+
+    #[test]
+    fn the_home_country_asked_about_does_not_bring_another_country_nearer() {
+        let quote = "The ROK participants included Deputy Minister for Political Affairs \
+                     Chung Byung-won (Head of Delegation), Minister at the Mission of the ROK \
+                     to ASEAN Park Yoonjoo, and Minister at the Embassy of the ROK in \
+                     Thailand Hahm Jeong-han.";
+        let asked = ["official", "led", "ROK", "delegation"];
+        assert_eq!(
+            super::person(&asked, quote).as_deref(),
+            Some("Chung Byung-won")
         );
     }
 

@@ -98,6 +98,9 @@ pub struct Question {
     /// The posts it asks who holds, lower case ("Who was ASEAN *Secretary-General* …";
     /// `names::posts_asked`): a name answers only with one of them beside it.
     pub posts: Vec<String>,
+    /// Whether the which-phrase ends in a word for one person ("which Brunei
+    /// *minister*", `person_heads`).
+    pub person_head: bool,
     /// Names of several words the question writes (`names`): a paragraph that says
     /// one whole says what the question names.
     pub names: Vec<Name>,
@@ -217,11 +220,12 @@ impl Question {
             .last()
     }
 
-    /// "Who …?" asks for a person ("Which countries …?" does not).
+    /// "Who …?" and "Which Brunei *minister* …?" ask for a person ("Which countries
+    /// …?" and "Which ambassadors …?" do not).
     pub fn asks_person(&self) -> bool {
         let lower = self.text.to_lowercase();
         self.kind == Kind::Who
-            && lexicon::opens_with(&lower, &lexicon::get().person_questions)
+            && (self.person_head || lexicon::opens_with(&lower, &lexicon::get().person_questions))
             && !self.asks_identity()
     }
 
@@ -279,6 +283,9 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
             .collect(),
         latest: asks_latest(&lower),
         posts,
+        person_head: phrase
+            .and_then(|p| p.cue)
+            .is_some_and(|w| lexicon::get().person_heads.contains(&w.to_lowercase())),
         names,
         concepts,
         truncated,
@@ -305,6 +312,8 @@ struct WhPhrase<'t> {
     /// The kind its last word that is a cue asks for ("which Korean *city*" as "which
     /// city"; "which member *states* attended" as "which states").
     kind: Option<Kind>,
+    /// Its first word that is a cue, as written.
+    cue: Option<&'t str>,
     /// "What is the *theme* of …" asks for an attribute, which the answer tends to name
     /// ("the theme … is"); "which *city*" asks for one of a kind, which it does not
     /// ("in Seoul").
@@ -333,14 +342,19 @@ fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
     let mut i = (0..tokens.len()).find(|&i| is(i, &lex.what_words))? + 1;
     let copular = is(i, &lex.copulas) && is(i + 1, &lex.determiners);
     i = skip_determiners(i + usize::from(copular));
-    let (mut head, mut kind) = (None, None);
+    let (mut head, mut kind, mut cue_word) = (None, None, None);
     while let Some(t) = tokens.get(i) {
         // A cue's word is in the phrase though it is a stop word ("what is the *date*").
         let cued = cue(i);
         // So is a light head ("what is the *name* of …").
         if !is_stop(&t.stem) || cued.is_some() || is(i, &lex.light_heads) {
             head = Some(i);
-            kind = cued.or(kind);
+            if cued.is_some() {
+                kind = cued;
+                // The phrase may run on past its verb ("which Thai *official* headed
+                // Thailand's *delegation*"): its first cue is its own.
+                cue_word = cue_word.or(Some(i));
+            }
             i += 1;
             continue;
         }
@@ -361,6 +375,7 @@ fn wh_phrase<'t>(text: &'t str, tokens: &[Token]) -> Option<WhPhrase<'t>> {
     Some(WhPhrase {
         head: head.and_then(word)?,
         kind,
+        cue: cue_word.and_then(word),
         attribute: copular && of_follows,
         copular,
     })
@@ -1000,6 +1015,18 @@ mod tests {
         // A preposition opens a phrase of its own; two stop words say nothing.
         assert_eq!(variants("Did Minister Kang go to Hanoi?"), None);
         assert_eq!(variants("When did the Dialogue take place?"), None);
+    }
+
+    #[test]
+    fn a_which_phrase_for_one_person_asks_for_a_person() {
+        assert!(ask("Which Brunei minister met Cho?").asks_person());
+        assert!(ask("Which official led the ROK delegation?").asks_person());
+        assert!(
+            ask("Which Thai official headed Thailand's delegation at the 29th Dialogue?")
+                .asks_person()
+        );
+        assert!(!ask("Which ambassadors joined the luncheon?").asks_person());
+        assert!(!ask("Which countries established a CSP?").asks_person());
     }
 
     #[test]
