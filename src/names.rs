@@ -24,6 +24,24 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
     people_in_post(asked, &[], snippet)
 }
 
+/// Whether one of `people` (names as the quote writes them) stands within `reach`
+/// words of one of the `anchors` ("Laos" of "Who represented Laos …?": "the Lao Deputy
+/// Prime Minister and Foreign Minister, Saleumxay Kommasith"), compared as
+/// `distance_to_asked` compares words.
+pub fn stands_near(people: &[String], anchors: &[&str], snippet: &str, reach: usize) -> bool {
+    let words = crate::text::spaced_words(snippet);
+    people.iter().any(|name| {
+        let Some(at) = snippet.find(name.as_str()) else {
+            return false;
+        };
+        let Some(start) = words.iter().position(|(offset, _)| *offset >= at) else {
+            return false;
+        };
+        let len = name.split(' ').count();
+        distance_to_asked(&words, start, len, anchors) <= reach
+    })
+}
+
 /// The posts a question asks who holds: its words of `posts` in the lexicon that name
 /// no one of their own ("Who was ASEAN *Secretary-General* before Kao Kim Hourn?"; not
 /// "Minister" in "Who met Minister Cho?"), lower case.
@@ -413,6 +431,19 @@ mod joint {
             super::person(&asked, quote).as_deref(),
             Some("Chung Byung-won")
         );
+    }
+
+    #[test]
+    fn a_person_stands_near_a_country_within_a_long_title() {
+        let quote = "(Laos) In the meeting with the Lao Deputy Prime Minister and Foreign \
+                     Minister, Saleumxay Kommasith, Minister Cho congratulated Laos";
+        let people = vec!["Saleumxay Kommasith".to_string()];
+        assert!(super::stands_near(&people, &["lao"], quote, 8));
+        assert!(!super::stands_near(&people, &["lao"], quote, 5));
+        let cho = vec!["Cho Tae-yul".to_string()];
+        let list = "Minister Cho Tae-yul held a series of bilateral meetings with the Foreign \
+                    Ministers of five ASEAN countries -- Malaysia, Laos";
+        assert!(!super::stands_near(&cho, &["lao", "laos"], list, 8));
     }
 
     #[test]

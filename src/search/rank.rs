@@ -300,6 +300,12 @@ pub struct Ranking {
     pub other_year: f32,
     /// Added for a "Who …?" question when the paragraph names a person.
     pub who_person: f32,
+    /// Added to that when the person stands within `country_reach` words of the
+    /// foreign country the question names ("Who represented *Laos* …?"): the person of
+    /// that country, not the one who met all of them. Titles run long: "the Lao Deputy
+    /// Prime Minister and Foreign Minister, Saleumxay Kommasith" is seven words.
+    pub who_of_country: f32,
+    pub country_reach: usize,
     /// Added for a when-question when the paragraph holds a date, the exact answer.
     pub when_date: f32,
     /// Added for a when-question when the paragraph holds only a period ("November
@@ -373,6 +379,8 @@ pub const RANKING: Ranking = Ranking {
     year: 0.15,
     other_year: -0.1,
     who_person: 0.1,
+    who_of_country: 0.15,
+    country_reach: 8,
     when_date: 0.15,
     when_period: 0.05,
     where_place: 0.1,
@@ -520,13 +528,18 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             // meeting asked about, every paragraph counts as naming it ("26th",
             // "Dialogue"), so its opening paragraph does not win on those words alone.
             // The decision weighs what the paragraph itself says.
-            let ranking_coverage = match fact.meeting_match(q) {
-                Some(true) => {
-                    let (all, text, _) =
-                        self::coverage(w, stems, &fact.meta, parent, answered, Some(&meeting));
-                    (all + text) / 2.0
-                }
-                _ => (coverage + text_coverage) / 2.0,
+            // So does every paragraph of a release dated in the month asked about ("…
+            // in July 2024": the date is the release's, not each paragraph's).
+            let mut of_release = month_concepts(q, release);
+            if fact.meeting_match(q) == Some(true) {
+                of_release.extend(&meeting);
+            }
+            let ranking_coverage = if of_release.is_empty() {
+                (coverage + text_coverage) / 2.0
+            } else {
+                let (all, text, _) =
+                    self::coverage(w, stems, &fact.meta, parent, answered, Some(&of_release));
+                (all + text) / 2.0
             };
             let r = &RANKING;
             let mut score =
@@ -663,6 +676,17 @@ fn coverage(
     (all / w.total(), text / w.total(), gap / w.total())
 }
 
+/// The concepts that name the month of the release's date ("July" for a release of
+/// July 26, 2024).
+fn month_concepts(q: &Question, release: &Release) -> Vec<usize> {
+    q.concepts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| crate::corpus::Date::month_from_name(&c.asked) == Some(release.date.month))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The concepts that name the meeting the question asks about: its ordinal and the
 /// words after it ("26th", "dialogue" of "the 26th Dialogue").
 fn meeting_concepts(q: &Question) -> Vec<usize> {
@@ -795,13 +819,43 @@ fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool>
 fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
     let has = |fact| cx.has(at, fact);
     match q.kind {
-        Kind::Who if q.asks_person() && names_someone_new(q, at, cx) => RANKING.who_person,
+        Kind::Who if q.asks_person() && names_someone_new(q, at, cx) => {
+            RANKING.who_person + RANKING.who_of_country * f32::from(u8::from(of_country(q, at, cx)))
+        }
         Kind::When if has(Fact::Date) => RANKING.when_date,
         Kind::When if has(Fact::Period) => RANKING.when_period,
         Kind::Where if has(Fact::Place) => RANKING.where_place,
         Kind::HowMuch if has(Fact::Quantity) => RANKING.how_much_amount,
         _ => 0.0,
     }
+}
+
+/// Whether a person the question does not name stands beside the foreign country it
+/// names: "Who represented Laos …?" is answered by "the Lao Deputy Prime Minister and
+/// Foreign Minister, Saleumxay Kommasith", not by Minister Cho, who met all five
+/// countries listed after his name.
+fn of_country(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    let countries: Vec<&crate::search::Concept> = q
+        .concepts
+        .iter()
+        .filter(|c| crate::countries::is_foreign_country(&c.asked))
+        .collect();
+    if countries.is_empty() {
+        return false;
+    }
+    let anchors: Vec<&str> = countries
+        .iter()
+        .flat_map(|c| c.variants.iter().filter_map(|v| v.first()))
+        .map(String::as_str)
+        .collect();
+    let asked: Vec<&str> = q
+        .concepts
+        .iter()
+        .flat_map(|c| c.asked.split_whitespace())
+        .collect();
+    let text = cx.text(at);
+    let people = crate::names::people_in_post(&asked, &q.posts, text);
+    crate::names::stands_near(&people, &anchors, text, RANKING.country_reach)
 }
 
 /// Whether the paragraph names a person the question does not already name: "Who
