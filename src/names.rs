@@ -132,7 +132,7 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
         let name: Vec<&str> = bare.get(from..to.max(from)).unwrap_or_default().to_vec();
         let clean = name.iter().all(|w| {
             lex.particles.contains(w)
-                || !w.contains(['(', '“', '"', '’', '\''])
+                || !w.contains(['(', '“', '”', '"', '’', '\''])
                     && !w.chars().all(|c| c.is_uppercase())
                     && !not_a_name(w)
                     && !lex.titles.contains(w)
@@ -141,7 +141,7 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
         let clean = clean
             && !name
                 .iter()
-                .all(|w| crate::thesaurus::in_dictionary(&w.to_lowercase()));
+                .all(|w| crate::thesaurus::in_dictionary(&bare_word(w).to_lowercase()));
         // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
         // title words of its own run is titled, however far the post's first word is.
         let titled = has_title_near(&words, i, run.len()) || after_title > 0;
@@ -244,6 +244,11 @@ fn near<'a>(
 fn not_a_name(w: &str) -> bool {
     lexicon::get().not_names.contains(w)
         || (w.len() >= 3 && crate::corpus::Date::month_from_name(w).is_some())
+}
+
+/// The word without the punctuation around it ("Peninsula”" → "Peninsula").
+fn bare_word(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
 fn is_given_name(w: &str) -> bool {
@@ -412,6 +417,11 @@ mod joint {
         let quote = "Minister Kang attended as Co-chair the Meeting held at 19:40-21:00, \
                      Korea Standard Time";
         assert_eq!(super::people(&["minister"], quote), Vec::<String>::new());
+        let quote = "President Moon Jae-in presented “the Korean Peninsula” principles";
+        assert_eq!(
+            super::people(&["principles"], quote),
+            vec!["Moon Jae-in".to_string()]
+        );
         // A name with one word the dictionary lacks is still a name.
         let quote = "Minister of Foreign Affairs Park Jin held a luncheon meeting";
         assert_eq!(

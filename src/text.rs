@@ -215,18 +215,31 @@ impl Scan<'_> {
 /// "when" questions whose answer has no day.
 pub fn find_period(text: &str) -> Option<&str> {
     let words: Vec<(usize, &str)> = words(text).collect();
-    for (k, &(start, word)) in words.iter().enumerate() {
-        let next = words.get(k + 1);
+    month_years(text, &words)
+        .next()
+        .or_else(|| led_years(&words).next())
+}
+
+/// Every period of the text, month-years first ("November 2019"), then the years of
+/// "in 2012", each a slice of `text`, so its offset is where it starts.
+pub fn find_periods(text: &str) -> Vec<&str> {
+    let words: Vec<(usize, &str)> = words(text).collect();
+    month_years(text, &words).chain(led_years(&words)).collect()
+}
+
+fn month_years<'t>(text: &'t str, words: &[(usize, &'t str)]) -> impl Iterator<Item = &'t str> {
+    words.windows(2).filter_map(move |w| {
+        let ((start, word), (at, y)) = (w[0], w[1]);
         let month = Date::month_from_name(word)
             .filter(|_| word.len() >= 3 && word.starts_with(char::is_uppercase));
-        if let (Some(_), Some(&(at, y))) = (month, next) {
-            let gap = &text[start + word.len()..at];
-            if year_of(y).is_some() && gap.trim().is_empty() {
-                return Some(&text[start..at + y.len()]);
-            }
-        }
-    }
-    words.windows(2).find_map(|w| {
+        let gap = &text[start + word.len()..at];
+        (month.is_some() && year_of(y).is_some() && gap.trim().is_empty())
+            .then(|| &text[start..at + y.len()])
+    })
+}
+
+fn led_years<'t>(words: &[(usize, &'t str)]) -> impl Iterator<Item = &'t str> {
+    words.windows(2).filter_map(|w| {
         let lead = w[0].1.to_lowercase();
         (lexicon::get().year_leads.contains(&lead) && year_of(w[1].1).is_some()).then_some(w[1].1)
     })
@@ -703,6 +716,14 @@ pub fn year_of(word: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_period_of_a_text_is_found_in_order() {
+        let text = "established relations in November 1958 and a partnership in 2012, since 2019";
+        assert_eq!(find_periods(text), vec!["November 1958", "2012", "2019"]);
+        assert_eq!(find_period(text), Some("November 1958"));
+        assert_eq!(find_periods("on May 3"), Vec::<&str>::new());
+    }
 
     #[test]
     fn a_date_belongs_to_the_meeting_named_just_before_it() {

@@ -45,7 +45,24 @@ pub fn lead(
 /// quote names in it, nearest first ("Yeo Seung-bae and Vu Ho"), so the lead states
 /// the whole fact.
 fn who(q: &Question, telling: &[&str], snippet: &str) -> Option<String> {
-    let people = crate::names::people_in_post(telling, &q.posts, snippet);
+    // Not someone the question names ("Who did Kang Kyung-wha meet …?"), however common
+    // their name is in the corpus.
+    let asked: Vec<String> = q
+        .concepts
+        .iter()
+        .filter(|c| c.name)
+        .flat_map(|c| c.asked.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    let named = |person: &String| {
+        person
+            .split([' ', ','])
+            .any(|w| asked.contains(&w.to_lowercase()))
+    };
+    let people: Vec<String> = crate::names::people_in_post(telling, &q.posts, snippet)
+        .into_iter()
+        .filter(|p| !named(p))
+        .collect();
     let joint = crate::lexicon::get().asks_joint_role(&q.text);
     match people.as_slice() {
         [first, second, ..] if joint => Some(format!("{first} and {second}")),
@@ -74,16 +91,21 @@ fn when(q: &Question, telling: &[&str], release: &Release, snippet: &str) -> Opt
                 .map(|(start, phrase)| (start, phrase, crate::text::find_period(phrase).is_some())),
         )
         .collect();
-    // A period ("November 2019", "in 1989") when no dated phrase stands in the quote;
-    // it is a slice of `snippet`, so its offset is where it starts.
-    let candidates = if dates.is_empty() {
-        crate::text::find_period(snippet)
-            .map(|p| (p.as_ptr() as usize - snippet.as_ptr() as usize, p, true))
-            .into_iter()
-            .collect()
-    } else {
+    // Periods too ("November 2019", "in 2012"), outside the dated phrases: "established
+    // diplomatic relations on October 1, 1958, and forged the bilateral strategic
+    // partnership in 2012" dates the partnership 2012. A period is a slice of
+    // `snippet`, so its offset is where it starts.
+    let within_date = |at: usize| {
         dates
+            .iter()
+            .any(|&(start, phrase, _)| (start..start + phrase.len()).contains(&at))
     };
+    let periods: Vec<(usize, &str, bool)> = crate::text::find_periods(snippet)
+        .into_iter()
+        .map(|p| (p.as_ptr() as usize - snippet.as_ptr() as usize, p, true))
+        .filter(|&(at, _, _)| !within_date(at))
+        .collect();
+    let candidates: Vec<(usize, &str, bool)> = dates.iter().copied().chain(periods).collect();
     let near = positions_of(telling, snippet);
     let (_, phrase, has_year) = candidates
         .into_iter()

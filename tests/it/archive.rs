@@ -282,3 +282,54 @@ fn a_point_that_states_the_fact_answers_for_the_paragraph_above_it() {
     assert!(a.found, "{}", a.text);
     assert!(a.citations[0].text.contains("Yoon Soon-gu"), "{}", a.text);
 }
+
+#[test]
+fn a_when_lead_is_the_date_nearest_the_event_asked_about_a_year_too() {
+    let answer = "The ROK and Thailand established diplomatic relations on October 1, 1958, \
+                  and forged the bilateral strategic partnership in 2012.";
+    let releases = vec![release(
+        1,
+        "2018-05-03",
+        "3rd ROK-Thailand Policy Consultation",
+        &[answer.to_string()],
+    )];
+    let engine = engine(releases);
+    let forged = engine.answer("When did the ROK and Thailand forge their strategic partnership?");
+    assert!(forged.text.starts_with("2012 [1]"), "{}", forged.text);
+    let relations = engine.answer("When did the ROK and Thailand establish diplomatic relations?");
+    assert!(
+        relations.text.starts_with("October 1, 1958 [1]"),
+        "{}",
+        relations.text
+    );
+}
+
+#[test]
+fn a_who_lead_never_names_the_person_asked_about_however_common() {
+    // Kang is in every release, so her name is a common word of this archive; the lead
+    // still names whom she met, and "counterpart" titles the name that follows it.
+    let mut releases: Vec<Release> = (0..40)
+        .map(|i| {
+            release(
+                i,
+                &other_date(i, 2017),
+                "Minister Attends Meeting",
+                &[format!(
+                    "Foreign Minister Kang Kyung-wha discussed trade item {i}."
+                )],
+            )
+        })
+        .collect();
+    let met = "On August 29, Foreign Minister Kang Kyung-wha met with her Laotian \
+               counterpart Saleumxay Kommasith, who is making an official visit to the \
+               Republic of Korea.";
+    releases.push(release(
+        99_997,
+        "2017-08-29",
+        "ROK-Laos Foreign Ministers' Meeting",
+        &[met.to_string()],
+    ));
+    let engine = engine(releases);
+    let a = engine.answer("Who did Kang Kyung-wha meet on August 29, 2017?");
+    assert!(a.text.starts_with("Saleumxay Kommasith [1]"), "{}", a.text);
+}
