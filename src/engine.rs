@@ -743,17 +743,33 @@ impl Engine {
     /// try counts as said.
     fn unsaid_name<'q>(&self, q: &'q Question) -> Option<&'q str> {
         const MOST_FORMS: usize = 64;
+        let said = |concepts: &[usize]| {
+            let forms: Vec<&[Phrase]> = concepts
+                .iter()
+                .filter_map(|&i| q.concepts.get(i))
+                .map(|c| c.variants.as_slice())
+                .collect();
+            let count = forms.iter().map(|f| f.len()).product::<usize>();
+            count > MOST_FORMS || phrases(&forms).iter().any(|p| self.index.doc_freq(p) > 0)
+        };
+        // The countries a name opens with are the parties to it, which a release may
+        // leave out: "the Korea-Indonesia Special Strategic Partnership" is "the Special
+        // Strategic Partnership" of a release about the two ("Mekong" is no country).
+        let parties = |concepts: &[usize]| {
+            concepts
+                .iter()
+                .take_while(|&&i| {
+                    q.concepts
+                        .get(i)
+                        .is_some_and(|c| crate::countries::is_country(&c.asked))
+                })
+                .count()
+        };
         q.names
             .iter()
             .find(|name| {
-                let forms: Vec<&[Phrase]> = name
-                    .concepts
-                    .iter()
-                    .filter_map(|&i| q.concepts.get(i))
-                    .map(|c| c.variants.as_slice())
-                    .collect();
-                let count = forms.iter().map(|f| f.len()).product::<usize>();
-                count <= MOST_FORMS && !phrases(&forms).iter().any(|p| self.index.doc_freq(p) > 0)
+                let rest = &name.concepts[parties(&name.concepts)..];
+                !said(&name.concepts) && (rest.len() < 2 || rest == name.concepts || !said(rest))
             })
             .map(|name| name.text.as_str())
     }

@@ -77,6 +77,8 @@ pub struct Lexicon {
     /// Tried in order.
     pub date_ranges: Vec<String>,
     pub standings: Words,
+    /// Lower case, found as whole words (`asks_count`).
+    count_cues: Vec<String>,
     /// (how-much cue, the words its amount is given in).
     pub units: Vec<(String, Vec<String>)>,
     pub frames: Frames,
@@ -217,6 +219,11 @@ impl Lexicon {
         let words = words(&lower);
         words.iter().any(|w| self.future.contains(w))
             && !words.iter().any(|w| self.past.contains(w))
+    }
+
+    /// Whether a how-much question asks for a count ("How many …").
+    pub fn asks_count(&self, question: &str) -> bool {
+        holds_any(question, &self.count_cues)
     }
 
     /// The words the amount a how-much question asks for is given in, when its cue

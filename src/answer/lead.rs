@@ -204,8 +204,15 @@ pub fn stated_amount<'a>(
         })
     };
     let units = crate::lexicon::get().units_of(&q.text);
+    // A count stands beside what it counts, when its clause names that.
+    let counts = crate::lexicon::get().asks_count(&q.text);
+    let counted = |i: usize| {
+        measured.is_none_or(|m| {
+            !counts || !names_concept(q, m, stems_of(i)) || count_beside(q, m, clauses[i], a)
+        })
+    };
     let best = (0..clauses.len())
-        .filter(|&i| measures(i))
+        .filter(|&i| measures(i) && counted(i))
         // An amount the question itself gives ("KF-21") is not the one it asks for.
         .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text))
         // "How old …" is answered in years, not by any number.
@@ -246,6 +253,29 @@ fn in_units(clause: &str, units: &[String]) -> bool {
 }
 
 /// Whether the stems name the question's concept `at`, in any of its variants.
+/// How many words from what a count counts its number may stand ("27 member
+/// states", "ARF members (a total of 27)").
+const COUNT_REACH: usize = 4;
+
+/// Whether a number stands within `COUNT_REACH` words of the concept `at` in the
+/// clause.
+fn count_beside(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool {
+    let Some(concept) = q.concepts.get(at) else {
+        return false;
+    };
+    let tokens = analyzer::tokens(a, clause);
+    let lex = crate::lexicon::get();
+    let number = |t: &analyzer::Token| {
+        let word = &clause[t.start..t.end];
+        word.chars().any(|c| c.is_ascii_digit()) || lex.number_words.contains(&word.to_lowercase())
+    };
+    let counted = |t: &analyzer::Token| concept.variants.iter().any(|v| v.first() == Some(&t.stem));
+    let numbers: Vec<usize> = (0..tokens.len()).filter(|&i| number(&tokens[i])).collect();
+    (0..tokens.len())
+        .filter(|&i| counted(&tokens[i]))
+        .any(|i| numbers.iter().any(|&n| n.abs_diff(i) <= COUNT_REACH))
+}
+
 fn names_concept(q: &Question, at: usize, stems: &[String]) -> bool {
     q.concepts
         .get(at)

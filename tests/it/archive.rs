@@ -333,3 +333,67 @@ fn a_who_lead_never_names_the_person_asked_about_however_common() {
     let a = engine.answer("Who did Kang Kyung-wha meet on August 29, 2017?");
     assert!(a.text.starts_with("Saleumxay Kommasith [1]"), "{}", a.text);
 }
+
+#[test]
+fn a_name_opened_by_its_parties_is_said_without_them() {
+    let said = "Foreign Minister Chung welcomed the results achieved since the establishment \
+                of the Special Strategic Partnership in 2017 with Indonesia.";
+    let releases = vec![
+        release(
+            1,
+            "2021-06-25",
+            "Korea-Indonesia Foreign Ministers' Meeting",
+            &[said.to_string()],
+        ),
+        release(
+            2,
+            "2021-06-20",
+            "Minister Attends Meeting",
+            &["Minister Chung discussed the Cooperation Fund with ASEAN.".to_string()],
+        ),
+    ];
+    let engine = engine(releases);
+    let a =
+        engine.answer("When was the Korea-Indonesia Special Strategic Partnership established?");
+    assert!(a.text.starts_with("2017 [1]"), "{}", a.text);
+    // A name opened by something else than countries must be said whole.
+    let a = engine.answer("When was the Mekong-Korea Cooperation Fund set up?");
+    assert!(!a.found, "{}", a.text);
+}
+
+#[test]
+fn a_count_stands_beside_what_it_counts() {
+    let track = "ARF Experts and Eminent Persons Meeting: A 1.5 track meeting among experts \
+                 appointed by ARF members and government officials.";
+    let total = "The ARF is comprised of 27 member states, including the ten ASEAN countries.";
+    // The paragraph states no count of members: no lead of "1.5".
+    let a = engine_of_one(track).answer("How many members does the ARF have?");
+    assert!(!a.text.contains("1.5 ["), "{}", a.text);
+    let engine = engine_of_one(total);
+    let a = engine.answer("How many members does the ARF have?");
+    let lead = a.text.lines().next().unwrap_or("");
+    assert!(lead.contains("27") && lead.ends_with("[1]"), "{}", a.text);
+}
+
+/// The release of `paragraph` among releases about other things, so that its words
+/// are rare.
+fn engine_of_one(paragraph: &str) -> Engine {
+    let mut releases: Vec<Release> = (0..20)
+        .map(|i| {
+            let text = format!("Minister Lee Jae-{i} discussed trade with Europe.");
+            release(
+                i + 2,
+                &other_date(i, 0),
+                "Minister Attends Meeting",
+                &[text],
+            )
+        })
+        .collect();
+    releases.push(release(
+        1,
+        "2018-08-04",
+        "ARF Foreign Ministers' Meeting",
+        &[paragraph.to_string()],
+    ));
+    engine(releases)
+}
