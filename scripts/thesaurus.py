@@ -13,7 +13,8 @@ Each line of the output is `word<TAB>related|related|...`, sorted by word (singl
 words, as questions are looked up a word at a time, and the verbs of two words, "set
 up", with the past forms of their first word, "took part"): the words
 of the word's most frequent senses (SENSES per part of speech) and the forms derived
-from it in those senses, single words only (the engine looks each up as a term).
+from it in those senses, words and pairs of words (the engine looks a word up as a term,
+a pair as a phrase).
 Irregular forms ("spoke", "held") get lines of their own.
 `--check` rebuilds into memory and exits 1 when the committed file differs.
 """
@@ -146,10 +147,11 @@ def build(files):
         # Questions are looked up a word at a time, and a verb of two words ("take
         # part", "set up") as a pair of them: no other phrase heads a line.
         if out and (w.isalpha() or w in heads):
-            # Single words only: the engine looks each one up as a term.
-            single = [r for r in out[:MAX_RELATED] if r.isalnum()]
-            if single:
-                lines.append(w + "\t" + "|".join(single) + "\n")
+            # Words and pairs of words ("economic crisis" for "slump"): the engine
+            # looks a word up as a term and a pair as a phrase.
+            kept = [r for r in out[:MAX_RELATED] if all(p.isalnum() for p in r.split(" ")) and r.count(" ") < 2]
+            if kept:
+                lines.append(w + "\t" + "|".join(kept) + "\n")
     return "".join(lines)
 
 

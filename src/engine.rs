@@ -312,9 +312,10 @@ impl Engine {
                 .into_iter()
                 .filter(|s| !question::is_stop(s))
                 .collect();
-            // One word each: a phrase's document frequency is a phrase query, which a
-            // large archive pays for on every paraphrased word.
-            let new = stems.len() == 1 && !c.variants.contains(&stems);
+            // A word, or a pair of words ("economic crisis" for "slump"), whose
+            // document frequency is bounded by its rarer word's before any phrase
+            // query runs (`Index::doc_freq`).
+            let new = (1..=2).contains(&stems.len()) && !c.variants.contains(&stems);
             if new && self.index.doc_freq(&stems) > 0 {
                 c.variants.push(stems);
                 c.expansion = Expansion::Thesaurus;

@@ -91,6 +91,8 @@ mod tests {
         assert!(related("talks").contains(&"dialogue"));
         assert!(related("venue").contains(&"locale"));
         assert!(related("spoke").contains(&"speak"));
+        // Pairs of words too, looked up as phrases.
+        assert!(related("slump").contains(&"economic crisis"));
         assert!(related("zzzz").is_empty());
     }
 

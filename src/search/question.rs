@@ -697,8 +697,8 @@ fn concepts(
 }
 
 /// A verb of two words at `i` ("took part", "set up", the second word one of the
-/// lexicon's `phrasal_words`), as its own stems and the stems of the single words the
-/// thesaurus gives for it ("particip"). Not two stop words ("take place"): they say
+/// lexicon's `phrasal_words`), as its own stems and the stems of the words and pairs
+/// of words the thesaurus gives for it ("particip"). Not two stop words ("take place"): they say
 /// nothing a passage must hold.
 fn phrasal_at(
     text: &str,
@@ -721,11 +721,11 @@ fn phrasal_at(
     }
     let mut variants = vec![stems[i..i + 2].to_vec()];
     for word in related {
-        let stems = analyzer::stems(analyzer, word);
-        if let [stem] = stems.as_slice()
-            && !is_stop(stem)
-            && !variants.contains(&stems)
-        {
+        let stems: Vec<String> = analyzer::stems(analyzer, word)
+            .into_iter()
+            .filter(|s| !is_stop(s))
+            .collect();
+        if (1..=2).contains(&stems.len()) && !variants.contains(&stems) {
             variants.push(stems);
         }
     }
