@@ -27,9 +27,10 @@ pub fn people(asked: &[&str], snippet: &str) -> Vec<String> {
 /// Whether one of `people` (names as the quote writes them) stands within `reach`
 /// words of one of the `anchors` ("Laos" of "Who represented Laos …?": "the Lao Deputy
 /// Prime Minister and Foreign Minister, Saleumxay Kommasith"), compared as
-/// `distance_to_asked` compares words.
+/// `asked_at` compares words.
 pub fn stands_near(people: &[String], anchors: &[&str], snippet: &str, reach: usize) -> bool {
     let words = crate::text::spaced_words(snippet);
+    let at_anchor = asked_at(&words, anchors);
     people.iter().any(|name| {
         let Some(at) = snippet.find(name.as_str()) else {
             return false;
@@ -38,7 +39,7 @@ pub fn stands_near(people: &[String], anchors: &[&str], snippet: &str, reach: us
             return false;
         };
         let len = name.split(' ').count();
-        distance_to_asked(&words, start, len, anchors) <= reach
+        distance(&at_anchor, start, len) <= reach
     })
 }
 
@@ -70,6 +71,8 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
     let lex = lexicon::get();
     let words: Vec<(usize, &str)> = crate::text::spaced_words(snippet);
     let mut found: Vec<(usize, String, usize)> = Vec::new();
+    // Where the asked words stand, found the first time a name needs it.
+    let mut at_asked: Option<Vec<usize>> = None;
     let mut i = 0;
     while i < words.len() {
         // A name ends at a comma: "Saleumxay Kommasith, Minister Cho" is two runs.
@@ -147,7 +150,8 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
         let titled = has_title_near(&words, i, run.len()) || after_title > 0;
         let in_post = posts.is_empty() || has_post_near(&words, i, run.len(), posts);
         if name.len() >= 2 && clean && titled && in_post {
-            let distance = distance_to_asked(&words, i, run.len(), asked);
+            let at = at_asked.get_or_insert_with(|| asked_at(&words, asked));
+            let distance = distance(at, i, run.len());
             // The name as the quote writes it, commas included.
             let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
             let name = snippet[start..end].to_string();
@@ -189,6 +193,7 @@ fn nearest_country(
         .copied()
         .filter(|a| !home.iter().any(|h| h.eq_ignore_ascii_case(a)))
         .collect();
+    let at_anchor = asked_at(words, &anchors);
     words
         .iter()
         .enumerate()
@@ -200,12 +205,12 @@ fn nearest_country(
                     && !asked.iter().any(|a| a.starts_with(core))
             }
         })
-        .map(|(j, _)| distance_to_asked(words, j, 1, &anchors))
+        .map(|(j, _)| distance(&at_anchor, j, 1))
         .min()
         .unwrap_or(NOT_NEAR)
 }
 
-/// `distance_to_asked` when no asked word stands in the quote.
+/// `distance` when no asked word stands in the quote.
 const NOT_NEAR: usize = usize::MAX / 2;
 
 /// How many words before or after a name its title may stand ("Minister of Foreign
@@ -280,27 +285,49 @@ fn is_name_word(w: &str) -> bool {
         && (core.len() == w.len() || w.ends_with(',') || initials || ends_sentence(w))
 }
 
-fn distance_to_asked(words: &[(usize, &str)], start: usize, len: usize, asked: &[&str]) -> usize {
+/// The positions in `words` of the words asked about, each compared case-blind and
+/// by its parts: "cochaired" as typed is the quote's "co-chaired", and "co" of
+/// "co-chaired" stands in "co-chair". Found once per quote; `distance` reads them for
+/// each name.
+fn asked_at(words: &[(usize, &str)], asked: &[&str]) -> Vec<usize> {
+    let asked: Vec<String> = asked.iter().map(|a| a.to_lowercase()).collect();
+    let firsts: Vec<char> = asked.iter().filter_map(|a| a.chars().next()).collect();
+    // Every way of matching starts a part of the word with an asked word's first
+    // letter; most words of a quote fail that test without a string being made.
+    let may_match = |w: &str| {
+        let mut start = true;
+        w.chars().any(|c| {
+            let at_start = std::mem::replace(&mut start, c == '-');
+            at_start && c.to_lowercase().any(|l| firsts.contains(&l))
+        })
+    };
     words
         .iter()
         .enumerate()
         .filter(|(_, (_, w))| {
-            let core = w
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            // "cochaired" as typed is the quote's "co-chaired".
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if !may_match(core) {
+                return false;
+            }
+            let core = core.to_lowercase();
             let plain = core.replace('-', "");
+            let prefix: String = plain.chars().take(4).collect();
+            let long = plain.chars().count() > 4;
             asked.iter().any(|a| {
-                let a = a.to_lowercase();
-                let prefix: String = plain.chars().take(4).collect();
-                // "co" of "co-chaired" stands in "co-chair".
-                a == core
-                    || a == plain
-                    || (plain.chars().count() > 4 && a.starts_with(&prefix))
+                *a == core
+                    || *a == plain
+                    || (long && a.starts_with(&prefix))
                     || core.split('-').any(|part| part == a)
             })
         })
-        .map(|(j, _)| {
+        .map(|(j, _)| j)
+        .collect()
+}
+
+/// How many words lie between the `len` words from `start` and the nearest of `at`.
+fn distance(at: &[usize], start: usize, len: usize) -> usize {
+    at.iter()
+        .map(|&j| {
             if j < start {
                 start - j
             } else {

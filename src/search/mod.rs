@@ -281,6 +281,35 @@ impl Index {
         words.into_iter().collect()
     }
 
+    /// The document frequency of a concept: that of its most frequent variant. A
+    /// phrase occurs at most as often as its rarest word, so a phrase whose rarest word
+    /// is no more frequent than a variant already counted is not counted at all ("senior
+    /// officials' meeting" beside "SOM").
+    pub fn concept_doc_freq(&self, variants: &[Vec<String>]) -> u64 {
+        let searcher = self.reader.searcher();
+        let bound = |v: &[String]| {
+            self.fields
+                .texts()
+                .iter()
+                .map(|&(field, _)| rarest_df(&searcher, field, v))
+                .max()
+                .unwrap_or(0)
+        };
+        let (words, phrases): (Vec<&Vec<String>>, Vec<&Vec<String>>) =
+            variants.iter().partition(|v| v.len() == 1);
+        let mut best = words.iter().map(|v| self.doc_freq(v)).max().unwrap_or(0);
+        let mut bounded: Vec<(u64, &Vec<String>)> =
+            phrases.into_iter().map(|p| (bound(p), p)).collect();
+        bounded.sort_by_key(|&(bound, _)| std::cmp::Reverse(bound));
+        for (bound, phrase) in bounded {
+            if bound <= best {
+                break;
+            }
+            best = best.max(self.doc_freq(phrase));
+        }
+        best
+    }
+
     /// How many paragraphs contain the phrase, in their text or their release's title,
     /// meeting or place (the largest of the four).
     pub fn doc_freq(&self, phrase: &[String]) -> u64 {

@@ -150,12 +150,7 @@ impl Weights {
         let mut shares = Vec::new();
         let mut name = Vec::new();
         for c in &q.concepts {
-            let df = c
-                .variants
-                .iter()
-                .map(|v| index.doc_freq(v))
-                .max()
-                .unwrap_or(0);
+            let df = index.concept_doc_freq(&c.variants);
             let idf_of = |df: f32| ((n + 1.0) / (df + 0.5)).ln().max(RANKING.min_idf);
             // A word the corpus never uses counts against an answer, but only as much
             // as a fairly rare word: questions paraphrase ("fell", "celebrate"). Its
@@ -819,8 +814,14 @@ fn year_match(q: &Question, release: &Release, stems: &[StemId]) -> Option<bool>
 fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
     let has = |fact| cx.has(at, fact);
     match q.kind {
-        Kind::Who if q.asks_person() && names_someone_new(q, at, cx) => {
-            RANKING.who_person + RANKING.who_of_country * f32::from(u8::from(of_country(q, at, cx)))
+        Kind::Who if q.asks_person() => {
+            let people = new_people(q, at, cx);
+            if people.is_empty() {
+                0.0
+            } else {
+                let near = of_country(q, &people, cx.text(at));
+                RANKING.who_person + RANKING.who_of_country * f32::from(u8::from(near))
+            }
         }
         Kind::When if has(Fact::Date) => RANKING.when_date,
         Kind::When if has(Fact::Period) => RANKING.when_period,
@@ -834,40 +835,35 @@ fn kind_bonus(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> f32 {
 /// names: "Who represented Laos …?" is answered by "the Lao Deputy Prime Minister and
 /// Foreign Minister, Saleumxay Kommasith", not by Minister Cho, who met all five
 /// countries listed after his name.
-fn of_country(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
-    let countries: Vec<&crate::search::Concept> = q
+fn of_country(q: &Question, people: &[String], text: &str) -> bool {
+    let anchors: Vec<&str> = q
         .concepts
         .iter()
         .filter(|c| crate::countries::is_foreign_country(&c.asked))
-        .collect();
-    if countries.is_empty() {
-        return false;
-    }
-    let anchors: Vec<&str> = countries
-        .iter()
         .flat_map(|c| c.variants.iter().filter_map(|v| v.first()))
         .map(String::as_str)
         .collect();
-    let asked: Vec<&str> = q
-        .concepts
-        .iter()
-        .flat_map(|c| c.asked.split_whitespace())
-        .collect();
-    let text = cx.text(at);
-    let people = crate::names::people_in_post(&asked, &q.posts, text);
-    crate::names::stands_near(&people, &anchors, text, RANKING.country_reach)
+    !anchors.is_empty() && crate::names::stands_near(people, &anchors, text, RANKING.country_reach)
 }
 
 /// Whether the paragraph names a person the question does not already name: "Who
 /// spoke for Brunei in its talks with Cho?" is not answered by a quote naming only Cho.
 pub fn names_someone_new(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    !new_people(q, at, cx).is_empty()
+}
+
+/// The people the paragraph names that the question does not (in the post it asks
+/// about, if it asks one).
+fn new_people(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> Vec<String> {
+    if !cx.has(at, Fact::Person) {
+        return Vec::new();
+    }
     let asked: Vec<&str> = q
         .concepts
         .iter()
         .flat_map(|c| c.asked.split_whitespace())
         .collect();
-    cx.has(at, Fact::Person)
-        && !crate::names::people_in_post(&asked, &q.posts, cx.text(at)).is_empty()
+    crate::names::people_in_post(&asked, &q.posts, cx.text(at))
 }
 
 /// Whether the text states an amount: a percentage, a sum of money, a count.
