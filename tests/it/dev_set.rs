@@ -65,10 +65,10 @@ fn both_development_sets_stay_above_the_floors() {
     let files = [question_file("dev.jsonl"), question_file("dev2.jsonl")];
     let (s, outcomes) = eval::run(&shipped_engine(), &cases(&files));
     let misses = misses(&outcomes);
-    assert!(s.hit_at_1 >= 0.86, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
-    assert!(s.hit_at_3 >= 0.92, "hit@3 {:.3}", s.hit_at_3);
+    assert!(s.hit_at_1 >= 0.89, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
+    assert!(s.hit_at_3 >= 0.94, "hit@3 {:.3}", s.hit_at_3);
     assert!(
-        s.false_abstain <= 0.07,
+        s.false_abstain <= 0.05,
         "false_abstain {:.3}",
         s.false_abstain
     );
@@ -108,10 +108,10 @@ fn the_archive_validation_set_stays_above_its_floor() {
     };
     let (s, outcomes) = eval::run(&engine, &cases(&[file]));
     let misses = misses(&outcomes);
-    assert!(s.hit_at_1 >= 0.75, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
-    assert!(s.hit_at_3 >= 0.90, "hit@3 {:.3}", s.hit_at_3);
+    assert!(s.hit_at_1 >= 0.82, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
+    assert!(s.hit_at_3 >= 0.93, "hit@3 {:.3}", s.hit_at_3);
     assert!(
-        s.false_abstain <= 0.10,
+        s.false_abstain <= 0.06,
         "false_abstain {:.3}",
         s.false_abstain
     );
