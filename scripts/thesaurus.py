@@ -13,8 +13,8 @@ Each line of the output is `word<TAB>related|related|...`, sorted by word (singl
 words, as questions are looked up a word at a time, and the verbs of two words, "set
 up", with the past forms of their first word, "took part"): the words
 of the word's most frequent senses (SENSES per part of speech) and the forms derived
-from it in those senses, words and pairs of words (the engine looks a word up as a term,
-a pair as a phrase).
+from it in those senses, words and, of nouns, pairs of words (the engine looks a word up
+as a term, a pair as a phrase).
 Irregular forms ("spoke", "held") get lines of their own.
 `--check` rebuilds into memory and exits 1 when the committed file differs.
 """
@@ -113,7 +113,9 @@ def build(files):
             offsets = f[-senses:][:SENSES]
             for off in offsets:
                 words, derived = data[p].get(off, ([], []))
-                related[lemma].extend(w for w in words if w != lemma)
+                # Pairs of words only from nouns ("economic crisis" for "slump"):
+                # the verbs' and adjectives' pairs are mostly a verb and a particle.
+                related[lemma].extend(w for w in words if w != lemma and (p == "noun" or " " not in w))
                 me = words.index(lemma) + 1 if lemma in words else -1
                 for src, pos, target, tw in derived:
                     if src != me:
