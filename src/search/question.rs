@@ -698,8 +698,8 @@ fn concepts(
 
 /// A verb of two words at `i` ("took part", "set up", the second word one of the
 /// lexicon's `phrasal_words`), as its own stems and the stems of the words and pairs
-/// of words the thesaurus gives for it ("particip"). Not two stop words ("take place"): they say
-/// nothing a passage must hold.
+/// of words the thesaurus gives for it ("particip"). Not two stop words ("take
+/// place"): they say nothing a passage must hold.
 fn phrasal_at(
     text: &str,
     tokens: &[Token],
