@@ -54,6 +54,7 @@ pub struct Lexicon {
     pub ranks: Words,
     pub not_names: Words,
     pub particles: Words,
+    pub title_joiners: Words,
     pub acronym_joiners: Words,
     pub meeting_joiners: Words,
     pub countries: Countries,

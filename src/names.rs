@@ -70,7 +70,7 @@ pub fn posts_asked(question: &str) -> Vec<String> {
 pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<String> {
     let lex = lexicon::get();
     let words: Vec<(usize, &str)> = crate::text::spaced_words(snippet);
-    let mut found: Vec<(usize, String, usize)> = Vec::new();
+    let mut found: Vec<(usize, String, usize, usize)> = Vec::new();
     // Where the asked words stand, found the first time a name needs it.
     let mut at_asked: Option<Vec<usize>> = None;
     let mut i = 0;
@@ -122,6 +122,8 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
                 lex.titles.contains(w)
                     || not_a_name(w)
                     || crate::countries::is_country(w)
+                    // "… to ASEAN Park Yoonjoo": no name has a word in capitals.
+                    || w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase())
                     // "Brunei Darussalam Emaleen Abdul Rahman Teo"
                     || k > 0 && crate::countries::is_foreign_country(&format!("{} {w}", bare[k - 1]))
             })
@@ -151,12 +153,12 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
         let in_post = posts.is_empty() || has_post_near(&words, i, run.len(), posts);
         if name.len() >= 2 && clean && titled && in_post {
             let at = at_asked.get_or_insert_with(|| asked_at(&words, asked));
-            let distance = distance(at, i, run.len());
+            let distance = distance(at, i + from, to - from);
             // The name as the quote writes it, commas included.
             let (start, end) = (words[i + from].0, words[i + to - 1].0 + bare[to - 1].len());
             let name = snippet[start..end].to_string();
-            if !found.iter().any(|(_, n, _)| *n == name) {
-                found.push((distance, name, start));
+            if !found.iter().any(|(_, n, _, _)| *n == name) {
+                found.push((distance, name, start, words[i].0));
             }
         }
         i += run.len();
@@ -169,12 +171,15 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
     // before ("… the US will attend the Meeting.") did not head the delegation.
     let sentences = crate::text::sentences(snippet);
     let sentence_of = |at: usize| sentences.iter().position(|(s, e)| (*s..*e).contains(&at));
-    found.retain(|(distance, _, at)| {
-        let country = nearest_country(&words, asked, |w| sentence_of(w) == sentence_of(*at));
+    // A country in the name's own run is its title's ("Brunei Darussalam Emaleen Abdul
+    // Rahman Teo").
+    found.retain(|(distance, _, at, run)| {
+        let competes = |w: usize| sentence_of(w) == sentence_of(*at) && !(*run..*at).contains(&w);
+        let country = nearest_country(&words, asked, competes);
         asked.is_empty() || (*distance < NOT_NEAR && *distance <= country)
     });
-    found.sort_by_key(|(distance, _, _)| *distance);
-    found.into_iter().map(|(_, name, _)| name).collect()
+    found.sort_by_key(|(distance, _, _, _)| *distance);
+    found.into_iter().map(|(_, name, _, _)| name).collect()
 }
 
 /// How far the nearest country the question does not name stands from the words it
@@ -217,6 +222,10 @@ const NOT_NEAR: usize = usize::MAX / 2;
 /// Affairs of Malaysia Mohamad bin Hasan").
 const TITLE_REACH: usize = 5;
 
+/// How many words a title written before a name may run to ("Minister at the Embassy
+/// of the ROK in Thailand Hahm Jeong-han").
+const TITLE_PHRASE_REACH: usize = 10;
+
 /// A person's name stands next to their title: "Foreign Minister, Saleumxay
 /// Kommasith", "Vu Ho, Acting Leader", "Minister Cho Tae-yul".
 fn has_title_near(words: &[(usize, &str)], start: usize, len: usize) -> bool {
@@ -230,18 +239,36 @@ fn has_post_near(words: &[(usize, &str)], start: usize, len: usize, posts: &[Str
     near(words, start, len).any(|w| posts.iter().any(|p| p.eq_ignore_ascii_case(w)))
 }
 
-/// The words of the run at `start` and those within `TITLE_REACH` of it, bare of
-/// punctuation (hyphens kept: "Secretary-General").
+/// The words of the run at `start` and those within `TITLE_REACH` of it, or back to
+/// where the title before it starts, bare of punctuation (hyphens kept:
+/// "Secretary-General").
 fn near<'a>(
     words: &'a [(usize, &'a str)],
     start: usize,
     len: usize,
 ) -> impl Iterator<Item = &'a str> {
+    let from = title_start(words, start).min(start.saturating_sub(TITLE_REACH));
     words
         .iter()
-        .skip(start.saturating_sub(TITLE_REACH))
-        .take(len + 2 * TITLE_REACH)
+        .skip(from)
+        .take(start - from + len + TITLE_REACH)
         .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+}
+
+/// Where the title written before the word at `start` may begin: back over
+/// capitalised words and the lexicon's `title_joiners` ("Minister at the Mission of
+/// the ROK to ASEAN Park Yoonjoo"), at most `TITLE_PHRASE_REACH` words.
+fn title_start(words: &[(usize, &str)], start: usize) -> usize {
+    let joiners = &lexicon::get().title_joiners;
+    let mut from = start;
+    while from > 0 && start - from < TITLE_PHRASE_REACH {
+        let w = words[from - 1].1;
+        if !(w.starts_with(char::is_uppercase) || joiners.contains(w)) {
+            break;
+        }
+        from -= 1;
+    }
+    from
 }
 
 /// Capitalised words that belong to names of meetings, bodies and places, not of people
@@ -437,6 +464,24 @@ mod tests {
         }
     }
 }
+#[cfg(test)]
+mod long_titles {
+    #[test]
+    fn a_post_asked_about_reaches_back_over_a_long_title() {
+        let quote = "The ROK participants included Deputy Minister for Political Affairs \
+                     Chung Byung-won (Head of Delegation), Minister at the Mission of the ROK \
+                     to ASEAN Park Yoonjoo, and Minister at the Embassy of the ROK in \
+                     Thailand Hahm Jeong-han.";
+        let posts = ["minister".to_string()];
+        let found = super::people_in_post(&["participants"], &posts, quote);
+        // ("Hahm Jeong-han.", hyphenated and ending the sentence, is not read as a name
+        // yet: read as one, it answered who headed *Thailand's* delegation.)
+        for name in ["Chung Byung-won", "Park Yoonjoo"] {
+            assert!(found.contains(&name.to_string()), "{name}: {found:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod joint {
     #[test]

@@ -115,6 +115,16 @@ fn leads_state_the_fact_asked_for() {
             "How much is the ASEAN-ROK Cooperation Fund each year?",
             "an annual 14 million U.S. dollars",
         ),
+        // A title of many words ("Minister at the Mission of the ROK to ASEAN") still
+        // names the person after it.
+        (
+            "Who was the Minister at the Mission of the ROK to ASEAN at the 29th Dialogue?",
+            "Park Yoonjoo",
+        ),
+        (
+            "Which official led the ROK delegation to the 29th Dialogue?",
+            "Chung Byung-won",
+        ),
     ];
     for (q, lead) in cases {
         let a = engine().answer(q);
