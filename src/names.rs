@@ -465,25 +465,23 @@ mod tests {
     }
 }
 #[cfg(test)]
-mod long_titles {
+mod joint {
+    /// The 29th Dialogue's list of the ROK's participants, each after a title.
+    const PARTICIPANTS: &str = "The ROK participants included Deputy Minister for Political \
+        Affairs Chung Byung-won (Head of Delegation), Minister at the Mission of the ROK to \
+        ASEAN Park Yoonjoo, and Minister at the Embassy of the ROK in Thailand Hahm Jeong-han.";
+
     #[test]
     fn a_post_asked_about_reaches_back_over_a_long_title() {
-        let quote = "The ROK participants included Deputy Minister for Political Affairs \
-                     Chung Byung-won (Head of Delegation), Minister at the Mission of the ROK \
-                     to ASEAN Park Yoonjoo, and Minister at the Embassy of the ROK in \
-                     Thailand Hahm Jeong-han.";
         let posts = ["minister".to_string()];
-        let found = super::people_in_post(&["participants"], &posts, quote);
+        let found = super::people_in_post(&["participants"], &posts, PARTICIPANTS);
         // ("Hahm Jeong-han.", hyphenated and ending the sentence, is not read as a name
         // yet: read as one, it answered who headed *Thailand's* delegation.)
         for name in ["Chung Byung-won", "Park Yoonjoo"] {
             assert!(found.contains(&name.to_string()), "{name}: {found:?}");
         }
     }
-}
 
-#[cfg(test)]
-mod joint {
     #[test]
     fn words_the_dictionary_lists_every_one_name_a_thing_not_a_person() {
         let quote = "Minister Kang attended as Co-chair the Meeting held at 19:40-21:00, \
@@ -504,10 +502,7 @@ mod joint {
 
     #[test]
     fn the_home_country_asked_about_does_not_bring_another_country_nearer() {
-        let quote = "The ROK participants included Deputy Minister for Political Affairs \
-                     Chung Byung-won (Head of Delegation), Minister at the Mission of the ROK \
-                     to ASEAN Park Yoonjoo, and Minister at the Embassy of the ROK in \
-                     Thailand Hahm Jeong-han.";
+        let quote = PARTICIPANTS;
         let asked = ["official", "led", "ROK", "delegation"];
         assert_eq!(
             super::person(&asked, quote).as_deref(),
