@@ -456,14 +456,16 @@ impl Index {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Paragraphs of a release whose meeting has this ordinal, or that mention it: a
-    /// question about the 29th Dialogue is not answered from the 26th.
+    /// Paragraphs of a release whose meeting (or, when its keeper left the meeting
+    /// out, title) has this ordinal, or that mention it: a question about the 29th
+    /// Dialogue is not answered from the 26th.
     fn ordinal_filter(&self, ordinal: u32) -> Box<dyn Query> {
         let word = analyzer::stems(&self.analyzer, &crate::text::ordinal_suffix(ordinal))
             .into_iter()
             .next()
             .unwrap_or_default();
-        let any: Vec<(Occur, Box<dyn Query>)> = [self.fields.meeting, self.fields.text]
+        let fields = [self.fields.meeting, self.fields.title, self.fields.text];
+        let any: Vec<(Occur, Box<dyn Query>)> = fields
             .into_iter()
             .map(|field| {
                 let term = Term::from_field_text(field, &word);

@@ -85,6 +85,9 @@ pub struct ReleaseFacts {
     pub meta: Vec<StemId>,
     /// The meeting's ordinal and its stems ("26th ASEAN-ROK Dialogue" → 26, [...]).
     pub meeting: Option<(u32, Vec<String>)>,
+    /// Stems of the words the meeting's acronyms stand for ("east", "asia", "summit"
+    /// for "EAS"), as the release spells them out.
+    pub meeting_spelt: Vec<String>,
 }
 
 impl ReleaseFacts {
@@ -98,6 +101,13 @@ impl ReleaseFacts {
         } else {
             Some(release.meeting.clone())
         };
+        // "9th EAS Foreign Ministers' Meeting" is also the "9th East Asia Summit …"
+        // that its release spells out.
+        let spelt = name.iter().flat_map(|m| m.split_whitespace());
+        let meeting_spelt = spelt
+            .filter_map(|w| spelt_out(w, release))
+            .flat_map(|phrase| analyzer::stems(a, &phrase))
+            .collect();
         let meeting = name.and_then(|m| {
             let first = m.split_whitespace().next().and_then(ordinal_number)?;
             Some((first, analyzer::stems(a, &m)))
@@ -105,6 +115,7 @@ impl ReleaseFacts {
         ReleaseFacts {
             meta: ids(&analyzer::stems(a, &meta_text)),
             meeting,
+            meeting_spelt,
         }
     }
 
@@ -112,12 +123,26 @@ impl ReleaseFacts {
     /// kind (a distractor), or unrelated.
     pub fn meeting_match(&self, q: &Question) -> Option<bool> {
         let (ordinal, stems) = self.meeting.as_ref()?;
-        let asked = q
-            .meetings
-            .iter()
-            .find(|m| m.words.last().is_some_and(|w| stems.contains(w)))?;
+        let asked = q.meetings.iter().find(|m| {
+            m.words
+                .last()
+                .is_some_and(|w| stems.contains(w) || self.meeting_spelt.contains(w))
+        })?;
         Some(asked.ordinal == *ordinal)
     }
+}
+
+/// How many of a release's first paragraphs are read for the words its title's
+/// acronyms stand for: a release spells them out where it first uses them.
+const SPELT_OUT_WITHIN: usize = 3;
+
+/// The words an acronym of a release's meeting ("EAS") stands for, as the release
+/// spells them out ("East Asia Summit").
+fn spelt_out(word: &str, release: &Release) -> Option<String> {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    super::acronym::as_acronym(word)?;
+    let texts = release.paragraphs.iter().take(SPELT_OUT_WITHIN);
+    super::acronym::phrase_for(word, texts.map(|p| p.text.as_str()))
 }
 
 /// Per-question weights of its concepts: rare words count more, words the corpus never

@@ -397,3 +397,47 @@ fn engine_of_one(paragraph: &str) -> Engine {
     ));
     engine(releases)
 }
+
+#[test]
+fn a_meeting_asked_about_in_the_words_its_acronym_stands_for_is_its_release() {
+    // The titles say "EAS", the question "East Asia Summit": the release that spells it
+    // out is the meeting asked about, so its opening paragraph does not win on the
+    // meeting's words alone. Neither release names its meeting but in its title.
+    let release_of = |n: usize, date: &str, city: &str, action: &str| {
+        release(
+            n,
+            date,
+            &format!("{n}th EAS Foreign Ministers’ Meeting ({city})"),
+            &[
+                format!(
+                    "Minister of Foreign Affairs Lee Min-ho attended the {n}th East Asia \
+                     Summit (EAS) Foreign Ministers’ Meeting held in {city} on July 21, and \
+                     exchanged views with the other ministers on regional issues."
+                ),
+                format!("Minister Lee {action}, calling it a step for regional trade."),
+            ],
+        )
+    };
+    let engine = engine(vec![
+        release_of(
+            4,
+            "2011-07-21",
+            "Hanoi",
+            "criticized the decision to close the border",
+        ),
+        release_of(
+            5,
+            "2012-07-12",
+            "Phnom Penh",
+            "welcomed the decision to open a port",
+        ),
+    ]);
+    let a = engine
+        .answer("What decision did Lee Min-ho criticize at the 4th East Asia Summit Foreign Ministers' Meeting?");
+    assert!(a.found, "{}", a.text);
+    assert!(
+        a.citations[0].text.contains("close the border"),
+        "{}",
+        a.text
+    );
+}
