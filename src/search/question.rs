@@ -665,6 +665,14 @@ fn concepts(
                     let full: Phrase = stems[i..i + len].to_vec();
                     (len, vec![full, vec![stems[i].clone()]])
                 }
+                // "Deputy Minister Kim Gunn", "Minister Retno Marsudi": releases say
+                // either word alone, as the custom of the person's country has it.
+                None if titled_name_at(text, tokens, i) => {
+                    person = true;
+                    let full: Phrase = stems[i..i + 2].to_vec();
+                    let alone = [&stems[i], &stems[i + 1]].map(|s| vec![s.clone()]);
+                    (2, [vec![full], alone.to_vec()].concat())
+                }
                 None => (1, vec![vec![stems[i].clone()]]),
             },
         };
@@ -758,11 +766,14 @@ fn names(text: &str, said: &[Said], concepts: &[Concept]) -> Vec<Name> {
         });
         // A person's name is most often said in part ("Secretary-General Kao" for "Kao
         // Kim Hourn"); a thing's name is made mostly of words of the dictionary.
-        let words = run
+        // Counted in words: a concept of two ("Busaya Mathelin") is two that are not.
+        let size = |s: &&Said| text[s.start..s.end].split_whitespace().count();
+        let words: usize = run
             .iter()
             .filter(|s| crate::thesaurus::in_dictionary(&text[s.start..s.end].to_lowercase()))
-            .count();
-        let thing = 2 * words > run.len();
+            .map(size)
+            .sum();
+        let thing = 2 * words > run.iter().map(size).sum::<usize>();
         if let (true, [first, .., last]) = (thing && !first_is_title && !meeting, &run[..]) {
             runs.push(Name {
                 concepts: run.iter().map(|s| s.concept).collect(),
@@ -812,6 +823,30 @@ fn person_name_at(text: &str, tokens: &[Token], i: usize) -> Option<usize> {
             && unlisted(given)
     };
     (written && hyphen && spaced).then_some(3)
+}
+
+/// "Deputy Minister *Kim Gunn*": two capitalised words right after a title, not both
+/// words of the dictionary, and no third after them (that is a longer name or a
+/// thing's: "Minister Kim Jong Un", "Minister Park Jin Discusses").
+fn titled_name_at(text: &str, tokens: &[Token], i: usize) -> bool {
+    let word = |k: usize| tokens.get(k).map(|t| &text[t.start..t.end]);
+    let capital = |w: &str| w.starts_with(char::is_uppercase);
+    let listed = |w: &str| crate::thesaurus::in_dictionary(&w.to_lowercase());
+    let (Some(before), Some(first), Some(second)) =
+        (i.checked_sub(1).and_then(word), word(i), word(i + 1))
+    else {
+        return false;
+    };
+    let spaced = |a: usize| text.get(tokens[a].end..tokens[a + 1].start) == Some(" ");
+    let third = word(i + 2).is_some_and(capital) && spaced(i + 1);
+    crate::names::is_title(before)
+        && spaced(i - 1)
+        && spaced(i)
+        && capital(first)
+        && capital(second)
+        && !third
+        && !(listed(first) && listed(second))
+        && !crate::names::is_title(first)
 }
 
 /// The word that ends a meeting's name as releases write it, for an acronym.
@@ -1274,6 +1309,22 @@ mod tests {
         let q = ask("What did Cho Tae-yul discuss?");
         assert_eq!(asked(&q), ["Cho Tae-yul", "discuss"]);
         assert!(q.concepts[0].variants.contains(&vec!["cho".to_string()]));
+    }
+
+    #[test]
+    fn a_titled_name_of_two_words_matches_either_word() {
+        let q = ask("What did Deputy Minister Kim Gunn propose?");
+        let kim = q.concepts.iter().find(|c| c.asked == "Kim Gunn");
+        let variants = kim.map(|c| c.variants.clone()).unwrap_or_default();
+        assert!(variants.contains(&vec!["kim".to_string()]), "{variants:?}");
+        assert!(variants.contains(&vec!["gunn".to_string()]), "{variants:?}");
+        // A person, not a thing the releases must say whole.
+        let q = ask("What did Permanent Secretary Busaya Mathelin discuss?");
+        assert!(asked(&q).contains(&"Busaya Mathelin"));
+        assert!(q.names.is_empty(), "{:?}", q.names);
+        // Three capitalised words are a longer name or a title's thing.
+        let q = ask("What did Minister Park Jin Discusses say?");
+        assert!(!asked(&q).contains(&"Park Jin"));
     }
 
     #[test]
