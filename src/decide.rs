@@ -131,6 +131,50 @@ pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
     q.sought().filter(|&i| !said(i))
 }
 
+/// How near a body's name stands to a rare word of the question, in words, to be what
+/// a who-question asks for ("the Mekong Institute, the overseer of …").
+const BODY_REACH: usize = 3;
+
+/// Whether `text` names a body the question does not (not even by its initials: "WTO"),
+/// within `BODY_REACH` words of a word of the question that few paragraphs hold. Bodies
+/// are named in most releases: one far from what is asked answers nothing.
+fn body_by_asked(q: &Question, w: &Weights, text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let asked = q.text.to_lowercase();
+    let asked: Vec<&str> = asked.split(|c: char| !c.is_alphanumeric()).collect();
+    let rare: Vec<String> = q
+        .concepts
+        .iter()
+        .zip(&w.common)
+        .filter(|(c, common)| !**common && !c.name)
+        .flat_map(|(c, _)| c.asked.split_whitespace().map(word_root))
+        .collect();
+    let said_rare = |i: &usize| rare.contains(&word_root(words[*i]));
+    crate::text::organisations(&words).any(|body| {
+        let initials: String = words[body.clone()]
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .collect();
+        let new = words[body.clone()]
+            .iter()
+            .any(|w| !asked.contains(&w.to_lowercase().as_str()))
+            && !asked.contains(&initials.to_lowercase().as_str());
+        let near = body.start.saturating_sub(BODY_REACH)..(body.end + BODY_REACH).min(words.len());
+        new && near
+            .into_iter()
+            .any(|i| !body.contains(&i) && said_rare(&i))
+    })
+}
+
+/// A word's first five letters, lower case: "overseer" and "oversees" share them, most
+/// other words do not.
+fn word_root(word: &str) -> String {
+    word.to_lowercase().chars().take(5).collect()
+}
+
 /// Words a sentence holds, for `Signals::sentence`.
 const SENTENCE_WINDOW: usize = 25;
 
@@ -163,7 +207,9 @@ impl Signals {
                 // Countries act too: "Who is the country coordinator?" — Malaysia; but
                 // not for "Which *official* …", which asks for a person by name.
                 let country = has(Fact::Country) && !w.name.iter().any(|n| *n);
-                someone_new || country && !q.person_head
+                // So do bodies: "Who is the overseer of the Fund?" — the Mekong Institute.
+                let body = || body_by_asked(q, w, text);
+                someone_new || (country || body()) && !q.person_head
             }
             Kind::When if crate::lexicon::get().asks_clock_time(&q.text) => {
                 let at = crate::text::find_clock_time(text).map(|t| offset_in(text, t));

@@ -62,6 +62,7 @@ pub struct Lexicon {
     pub home_country: Words,
     pub meeting_words: Words,
     pub not_places: Words,
+    pub organisation_words: Words,
     pub abbreviations: Words,
     pub number_words: Words,
     /// In order of value, from zero.

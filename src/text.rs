@@ -669,6 +669,23 @@ pub fn places(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The bodies a text names, each as the range of its words in `words` (the text split
+/// at white space, punctuation trimmed): "Mekong Institute" in "the role of the Mekong
+/// Institute, the overseer …" — capitalised words ending in one of the lexicon's
+/// `organisation_words`.
+pub fn organisations<'a>(
+    words: &'a [&'a str],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let body = &lexicon::get().organisation_words;
+    let capital = |w: &str| w.starts_with(char::is_uppercase);
+    (1..words.len())
+        .filter(move |&end| body.contains(words[end]))
+        .filter_map(move |end| {
+            let start = (0..end).rev().take_while(|&i| capital(words[i])).last()?;
+            Some(start..end + 1)
+        })
+}
+
 /// The longest prefix of `text` made of capitalised words (and, when `commas`, of
 /// several such groups separated by ", ").
 fn capitalised_run(text: &str, commas: bool) -> &str {

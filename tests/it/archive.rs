@@ -441,3 +441,19 @@ fn a_meeting_asked_about_in_the_words_its_acronym_stands_for_is_its_release() {
         a.text
     );
 }
+
+#[test]
+fn a_body_standing_by_what_is_asked_answers_who() {
+    let answer = "The two sides praised the work of the Seoul Maritime Institute, the \
+                  coordinator of the ASEAN-ROK Ocean Partnership, and agreed to expand it.";
+    let engine = engine_of_one(answer);
+    let a = engine.answer("Who is the coordinator of the ASEAN-ROK Ocean Partnership?");
+    assert!(a.found, "{}", a.text);
+    assert_eq!(a.citations[0].text, answer, "{}", a.text);
+    // A body named far from what is asked, or by the question itself, is no answer.
+    let far = "The ASEAN Committee in Seoul attended the luncheon. The two sides then \
+               discussed at length how the partnership should be coordinated in future.";
+    let engine = engine_of_one(far);
+    let a = engine.answer("Who is the coordinator of the ASEAN-ROK Ocean Partnership?");
+    assert!(!a.found, "{}", a.text);
+}
