@@ -22,6 +22,19 @@ fn contains_word(text: &str, name: &str) -> bool {
     })
 }
 
+/// Whether the text names a country other than the one whose ministry writes every
+/// release ("(Malaysia) Minister Cho and …").
+pub fn names_foreign_country(text: &str) -> bool {
+    let lex = lexicon::get();
+    let foreign = |name: &str| !lex.home_country.contains(name);
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| foreign(w) && lex.countries.is_word(w))
+        || lex
+            .countries
+            .phrases()
+            .any(|name| foreign(name) && contains_word(text, name))
+}
+
 /// Whether a word is a country's one-word name ("Malaysia").
 pub fn is_country(word: &str) -> bool {
     lexicon::get().countries.is_word(word)

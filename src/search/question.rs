@@ -620,6 +620,36 @@ struct Said {
     end: usize,
 }
 
+/// Positions of the words a cue opened by "how" adds to it ("how *large*", "how
+/// *far*", "how *long ago*"): they say what kind of fact is asked for, which the answer
+/// states as an amount or a date, not in those words ("large-scale projects" is no
+/// answer to "How large was the fund?").
+fn measure_words(text: &str, tokens: &[Token]) -> Vec<usize> {
+    let words: Vec<String> = tokens
+        .iter()
+        .map(|t| text[t.start..t.end].to_lowercase())
+        .collect();
+    let frames = &lexicon::get().frames;
+    let cues = [&frames.when, &frames.where_, &frames.how_much, &frames.who];
+    let mut out = Vec::new();
+    for cue in cues.into_iter().flatten() {
+        let cue: Vec<&str> = cue.split_whitespace().collect();
+        if cue.len() < 2 || cue[0] != "how" {
+            continue;
+        }
+        for at in 0..words.len().saturating_sub(cue.len() - 1) {
+            if words[at..at + cue.len()]
+                .iter()
+                .zip(&cue)
+                .all(|(w, c)| w == c)
+            {
+                out.extend(at + 1..at + cue.len());
+            }
+        }
+    }
+    out
+}
+
 fn concepts(
     text: &str,
     tokens: &[Token],
@@ -629,8 +659,13 @@ fn concepts(
 ) -> (Vec<Concept>, Vec<Said>) {
     let mut out: Vec<Concept> = Vec::new();
     let mut said = Vec::new();
+    let measures = measure_words(text, tokens);
     let mut i = 0;
     while i < tokens.len() {
+        if measures.contains(&i) {
+            i += 1;
+            continue;
+        }
         let is_year = |k: usize| {
             tokens
                 .get(k)
@@ -1025,6 +1060,20 @@ mod tests {
         assert_eq!(respell_question_word("Hw mcuh is it"), "Hw mcuh is it");
         let time = respell_question_word("Whta tiem did it start");
         assert_eq!(time, "What time did it start");
+    }
+
+    #[test]
+    fn the_measure_of_a_how_cue_is_no_word_to_look_for() {
+        let asked = |text: &str| -> Vec<String> {
+            ask(text).concepts.into_iter().map(|c| c.asked).collect()
+        };
+        assert_eq!(
+            asked("How large was the Cooperation Fund?"),
+            ["Cooperation", "Fund"]
+        );
+        assert_eq!(asked("how far is Busan from Seoul"), ["Busan", "Seoul"]);
+        // Outside a cue the word counts: "large-scale projects" is what is asked.
+        assert!(asked("Which large projects did Kang name?").contains(&"large".to_string()));
     }
 
     #[test]

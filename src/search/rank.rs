@@ -83,6 +83,9 @@ impl FactsCache {
 pub struct ReleaseFacts {
     /// Stems of title and meeting.
     pub meta: Vec<StemId>,
+    /// Stems of title and meeting, then of the opening paragraph: the setting the
+    /// release reports every point in (who met whom, where, when).
+    pub setting: Vec<StemId>,
     /// The meeting's ordinal and its stems ("26th ASEAN-ROK Dialogue" → 26, [...]).
     pub meeting: Option<(u32, Vec<String>)>,
     /// Stems of the words the meeting's acronyms stand for ("east", "asia", "summit"
@@ -112,8 +115,16 @@ impl ReleaseFacts {
             let first = m.split_whitespace().next().and_then(ordinal_number)?;
             Some((first, analyzer::stems(a, &m)))
         });
+        let meta = ids(&analyzer::stems(a, &meta_text));
+        let mut setting = meta.clone();
+        if let Some(lede) = release.paragraphs.first() {
+            // No phrase runs from the title into the paragraph.
+            setting.push(stem_id(""));
+            setting.extend(ids(&analyzer::stems(a, &lede.text)));
+        }
         ReleaseFacts {
-            meta: ids(&analyzer::stems(a, &meta_text)),
+            meta,
+            setting,
             meeting,
             meeting_spelt,
         }
@@ -554,7 +565,8 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
             if fact.meeting_match(q) == Some(true) {
                 of_release.extend(&meeting);
             }
-            let ranking_coverage = if of_release.is_empty() {
+            of_release.extend(set_by_lede(q, w, hit.at, fact, cx));
+            let ranking_coverage = if false {
                 (coverage + text_coverage) / 2.0
             } else {
                 let (all, text, _) =
@@ -596,6 +608,42 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
         prefer_newest(&mut out);
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
+    out
+}
+
+/// The concepts the release's opening paragraph (or its title) says and the paragraph
+/// at `at` does not, which count as said by it for ranking: the opening sets the scene
+/// every later point is reported in (who met whom, where, when), so it should not win
+/// on the scene alone ("What did Kang and Pham Binh Minh agree …" is answered by "The
+/// two ministers agreed …"). Not when the question asks for the scene (a time, a
+/// place), nor a name when the paragraph speaks of another party ("(Malaysia) …" in
+/// a release of five meetings).
+fn set_by_lede(
+    q: &Question,
+    w: &Weights,
+    at: ParagraphRef,
+    fact: &ReleaseFacts,
+    cx: &Context<'_>,
+) -> Vec<usize> {
+    if matches!(q.kind, Kind::When | Kind::Where) {
+        return Vec::new();
+    }
+    let stems = cx.stems(at);
+    let mut other_party = None;
+    let mut out = Vec::new();
+    for (i, variants) in w.ids.iter().enumerate() {
+        let scene = |v: &Vec<StemId>| contains(&fact.setting, v) && !contains(stems, v);
+        if !variants.iter().any(scene) {
+            continue;
+        }
+        let elsewhere = q.concepts.get(i).is_some_and(|c| c.name)
+            && *other_party.get_or_insert_with(|| {
+                names_someone_new(q, at, cx) || crate::countries::names_foreign_country(cx.text(at))
+            });
+        if !elsewhere {
+            out.push(i);
+        }
+    }
     out
 }
 

@@ -378,6 +378,16 @@ fn a_count_stands_beside_what_it_counts() {
 /// The release of `paragraph` among releases about other things, so that its words
 /// are rare.
 fn engine_of_one(paragraph: &str) -> Engine {
+    engine_among_others(release(
+        1,
+        "2018-08-04",
+        "ARF Foreign Ministers' Meeting",
+        &[paragraph.to_string()],
+    ))
+}
+
+/// The release among twenty that speak of other things.
+fn engine_among_others(answering: Release) -> Engine {
     let mut releases: Vec<Release> = (0..20)
         .map(|i| {
             let text = format!("Minister Lee Jae-{i} discussed trade with Europe.");
@@ -389,12 +399,7 @@ fn engine_of_one(paragraph: &str) -> Engine {
             )
         })
         .collect();
-    releases.push(release(
-        1,
-        "2018-08-04",
-        "ARF Foreign Ministers' Meeting",
-        &[paragraph.to_string()],
-    ));
+    releases.push(answering);
     engine(releases)
 }
 
@@ -456,4 +461,30 @@ fn a_body_standing_by_what_is_asked_answers_who() {
     let engine = engine_of_one(far);
     let a = engine.answer("Who is the coordinator of the ASEAN-ROK Ocean Partnership?");
     assert!(!a.found, "{}", a.text);
+}
+
+#[test]
+fn the_opening_paragraph_does_not_win_on_the_scene_it_sets() {
+    // The question repeats the scene (who met whom, where, when); the point that
+    // answers says only "the two ministers". A point about another country, in a
+    // release of two meetings, does not borrow the scene's names.
+    let scene = "Minister of Foreign Affairs Lee Min-ho held talks with Foreign Minister \
+                 Nguyen Van An of Viet Nam in Hanoi on March 3, 2021, and with Foreign \
+                 Minister Somsak Vongsa of Laos on March 4, 2021, to discuss relations \
+                 between Korea and Viet Nam and between Korea and Laos.";
+    let answer = "The two ministers agreed to introduce fast-track entry procedures for business travel between \
+                  the two countries.";
+    let other = "(Laos) Minister Lee and Foreign Minister Somsak Vongsa agreed to introduce \
+                 a joint committee on trade between the two countries.";
+    let engine = engine_among_others(release(
+        1,
+        "2021-03-03",
+        "Foreign Minister Holds Talks in Hanoi",
+        &[scene.to_string(), answer.to_string(), other.to_string()],
+    ));
+    let a = engine.answer(
+        "What did Lee Min-ho and Nguyen Van An agree Korea and Viet Nam would introduce for business travel in Hanoi in March 2021?",
+    );
+    assert!(a.found, "{}", a.text);
+    assert_eq!(a.citations[0].text, answer, "{}", a.text);
 }
