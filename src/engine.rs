@@ -457,7 +457,9 @@ impl Engine {
     /// release says its points tell what the paragraph is about ("A briefing session
     /// … was held" above "The briefing session was co-chaired by …"). A passage from
     /// elsewhere does not: "Who headed Thailand's delegation?" is not answered by the
-    /// Korean delegation's head because the passage about Thailand's names nobody.
+    /// Korean delegation's head because the passage about Thailand's names nobody;
+    /// unless it names a person beside the country asked about ("Who was the
+    /// Singaporean foreign minister …?" over an opening that lists five countries).
     fn framed_first(&self, q: &Question, w: &Weights, ranked: &mut [Ranked]) {
         let Some(best) = ranked.first() else {
             return;
@@ -466,7 +468,11 @@ impl Engine {
         if framed(best) {
             return;
         }
-        let point_of = |r: &Ranked| self.same_numbered_paragraph(best.at, r.at);
+        let cx = self.context();
+        let point_of = |r: &Ranked| {
+            self.same_numbered_paragraph(best.at, r.at)
+                || q.asks_person() && rank::names_person_of_asked_country(q, r.at, &cx)
+        };
         let near = ranked.len().min(FRAMED_WITHIN);
         if let Some(at) = ranked[1..near]
             .iter()

@@ -160,6 +160,11 @@ impl Countries {
         self.words.contains(word)
     }
 
+    /// The names of one word.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(String::as_str)
+    }
+
     /// The names of more than one word, or with dots or hyphens ("Viet Nam", "U.S.").
     pub fn phrases(&self) -> impl Iterator<Item = &str> {
         self.phrases.iter().map(String::as_str)

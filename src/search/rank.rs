@@ -4,6 +4,7 @@
 //! fact asked for, and, for "latest", how recent it is. Every weight is a field of
 //! `RANKING`.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU16, Ordering};
 
@@ -675,7 +676,7 @@ pub fn absent_country<'q>(q: &'q Question, at: ParagraphRef, cx: &Context<'_>) -
     let release = cx.corpus.releases().get(at.release as usize);
     q.concepts
         .iter()
-        .filter(|c| crate::countries::is_foreign_country(&c.asked))
+        .filter(|c| names_foreign_country(c))
         .find(|c| {
             release.is_none_or(|release| {
                 !c.variants
@@ -770,6 +771,24 @@ fn meeting_concepts(q: &Question) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Whether a question's concept is a foreign country, named ("Singapore's") or by its
+/// people's adjective, which the synonyms read as the country ("Singaporean").
+fn names_foreign_country(c: &super::Concept) -> bool {
+    static STEMS: OnceLock<HashSet<String>> = OnceLock::new();
+    let stems = STEMS.get_or_init(|| {
+        let lex = lexicon::get();
+        let foreign = lex
+            .countries
+            .words()
+            .filter(|w| !lex.home_country.contains(w));
+        analyzer::stems_of_words(foreign).into_iter().collect()
+    });
+    crate::countries::is_foreign_country(&c.asked)
+        || c.variants
+            .iter()
+            .any(|v| matches!(v.as_slice(), [one] if stems.contains(one)))
 }
 
 /// The lexicon's ranks ("deputy", "vice" …: a Deputy Minister is not the Minister) as
@@ -912,11 +931,18 @@ fn of_country(q: &Question, people: &[String], text: &str) -> bool {
     let anchors: Vec<&str> = q
         .concepts
         .iter()
-        .filter(|c| crate::countries::is_foreign_country(&c.asked))
+        .filter(|c| names_foreign_country(c))
         .flat_map(|c| c.variants.iter().filter_map(|v| v.first()))
         .map(String::as_str)
         .collect();
     !anchors.is_empty() && crate::names::stands_near(people, &anchors, text, RANKING.country_reach)
+}
+
+/// Whether the paragraph names a person the question does not, beside the foreign
+/// country it asks about ("Foreign Minister of Singapore Vivian Balakrishnan").
+pub fn names_person_of_asked_country(q: &Question, at: ParagraphRef, cx: &Context<'_>) -> bool {
+    let people = new_people(q, at, cx);
+    !people.is_empty() && of_country(q, &people, cx.text(at))
 }
 
 /// Whether the paragraph names a person the question does not already name: "Who
