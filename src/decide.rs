@@ -119,8 +119,9 @@ impl Decision {
     }
 }
 
-/// The concept naming what the question asks for (`Question::sought`) when no release
-/// uses its word in any form ("What was the *weather* like …"): no passage states it.
+/// The concept naming what the question asks for (`Question::sought`, else the kind of
+/// thing a which-question asks for, `Question::focus`) when no release uses its word in
+/// any form ("What was the *weather* like …", "Which *hotel* …"): no passage states it.
 pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
     let said = |i: usize| {
         w.known.get(i).copied().unwrap_or(true)
@@ -128,7 +129,7 @@ pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
                 .get(i)
                 .is_some_and(|c| c.expansion == crate::search::Expansion::Thesaurus)
     };
-    q.sought().filter(|&i| !said(i))
+    q.sought().or(q.focus).filter(|&i| !said(i))
 }
 
 /// How near a body's name stands to a rare word of the question, in words, to be what
