@@ -291,6 +291,9 @@ mod tests {
         let years = lex.units_of("How old is Foreign Minister Cho?");
         assert!(years.is_some_and(|u| u.iter().any(|w| w == "years")));
         assert!(lex.units_of("How much did Korea pledge?").is_none());
+        // What something costs is a sum of money, in any currency.
+        let money = lex.units_of("How much will the plan cost?");
+        assert!(money.is_some_and(|u| u.iter().any(|w| w == "baht")));
     }
 
     #[test]
