@@ -945,7 +945,7 @@ fn suggestion(r: &crate::corpus::Release) -> Suggestion {
 fn names_series(q: &Question, series: &[String]) -> bool {
     (0..q.concepts.len()).any(|start| {
         let mut at = 0;
-        for c in &q.concepts[start..] {
+        for (i, c) in q.concepts.iter().enumerate().skip(start) {
             let rest = &series[at..];
             let Some(v) = c
                 .variants
@@ -956,11 +956,22 @@ fn names_series(q: &Question, series: &[String]) -> bool {
             };
             at += v.len();
             if at == series.len() {
-                return true;
+                return !modifies_next(q, i);
             }
         }
         false
     })
+}
+
+/// Whether the question's concept `i` is followed at once by a lower-case word it
+/// describes ("ASEAN-ROK dialogue *relations*", "dialogue *partners*"): then it is no
+/// meeting's name.
+fn modifies_next(q: &Question, i: usize) -> bool {
+    let (Some(this), Some(next)) = (q.concepts.get(i), q.concepts.get(i + 1)) else {
+        return false;
+    };
+    let lower = next.asked.starts_with(|c: char| c.is_lowercase());
+    lower && q.text.contains(&format!("{} {}", this.asked, next.asked))
 }
 
 fn join_names(names: &[&str]) -> String {
