@@ -762,6 +762,7 @@ impl Engine {
         // The countries a name opens with are the parties to it, which a release may
         // leave out: "the Korea-Indonesia Special Strategic Partnership" is "the Special
         // Strategic Partnership" of a release about the two ("Mekong" is no country).
+        // A name of parties alone ("Korea-Laos relations") names no thing of its own.
         let parties = |concepts: &[usize]| {
             concepts
                 .iter()
@@ -776,7 +777,9 @@ impl Engine {
             .iter()
             .find(|name| {
                 let rest = &name.concepts[parties(&name.concepts)..];
-                !said(&name.concepts) && (rest.len() < 2 || rest == name.concepts || !said(rest))
+                !rest.is_empty()
+                    && !said(&name.concepts)
+                    && (rest.len() < 2 || rest == name.concepts || !said(rest))
             })
             .map(|name| name.text.as_str())
     }
