@@ -25,6 +25,7 @@ pub struct Lexicon {
     /// Lower case, in the file's order.
     pub question_words: Vec<String>,
     pub what_words: Words,
+    pub manner_words: Words,
     pub copulas: Words,
     pub determiners: Words,
     pub light_heads: Words,

@@ -583,6 +583,10 @@ fn kind_of_words(words: &[&str], phrase: Option<Kind>) -> Kind {
         kind
     } else if lex.what_words.contains(first) {
         Kind::What
+    } else if lex.manner_words.contains(first)
+        && words.get(1).is_some_and(|w| lex.yes_no.contains(w))
+    {
+        Kind::What
     } else if lex.yes_no.contains(first) {
         Kind::YesNo
     } else {
@@ -1240,6 +1244,8 @@ mod tests {
                 Kind::HowMuch,
             ),
             ("How much did Korea pledge?", Kind::HowMuch),
+            ("How did ASEAN react when Kang briefed them?", Kind::What),
+            ("What were the dates of the 2nd ARF meeting?", Kind::When),
             ("Is there a project on methane?", Kind::YesNo),
             (
                 "In which fields did Korea and Brunei agree to cooperate?",
