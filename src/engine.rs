@@ -19,7 +19,7 @@ use crate::search::{
 
 /// How many of the best passages may stand in for the best one when it lacks the kind
 /// of fact asked for (`Engine::framed_first`).
-const FRAMED_WITHIN: usize = 3;
+const FRAMED_WITHIN: usize = 5;
 
 /// How many thesaurus words may stand for one word of a question.
 const MAX_RELATED: usize = 6;
