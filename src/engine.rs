@@ -18,7 +18,9 @@ use crate::search::{
 };
 
 /// How many of the best passages may stand in for the best one when it lacks the kind
-/// of fact asked for (`Engine::framed_first`).
+/// of fact asked for (`Engine::framed_first`): a note under an opening paragraph that
+/// sets the whole scene may rank fifth behind it ("※ The ASEAN+3 … seeks to promote
+/// cooperation across 20 areas").
 const FRAMED_WITHIN: usize = 5;
 
 /// How many thesaurus words may stand for one word of a question.
