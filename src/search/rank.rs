@@ -84,9 +84,6 @@ impl FactsCache {
 pub struct ReleaseFacts {
     /// Stems of title and meeting.
     pub meta: Vec<StemId>,
-    /// Stems of title and meeting, then of the opening paragraph: the setting the
-    /// release reports every point in (who met whom, where, when).
-    pub setting: Vec<StemId>,
     /// The meeting's ordinal and its stems ("26th ASEAN-ROK Dialogue" → 26, [...]).
     pub meeting: Option<(u32, Vec<String>)>,
     /// Stems of the words the meeting's acronyms stand for ("east", "asia", "summit"
@@ -116,16 +113,8 @@ impl ReleaseFacts {
             let first = m.split_whitespace().next().and_then(ordinal_number)?;
             Some((first, analyzer::stems(a, &m)))
         });
-        let meta = ids(&analyzer::stems(a, &meta_text));
-        let mut setting = meta.clone();
-        if let Some(lede) = release.paragraphs.first() {
-            // No phrase runs from the title into the paragraph.
-            setting.push(stem_id(""));
-            setting.extend(ids(&analyzer::stems(a, &lede.text)));
-        }
         ReleaseFacts {
-            meta,
-            setting,
+            meta: ids(&analyzer::stems(a, &meta_text)),
             meeting,
             meeting_spelt,
         }
@@ -630,10 +619,16 @@ fn set_by_lede(
         return Vec::new();
     }
     let stems = cx.stems(at);
+    // The opening's stems are read when a paragraph of its release is ranked, and kept.
+    let lede = cx.stems(ParagraphRef {
+        release: at.release,
+        paragraph: 0,
+    });
     let mut other_party = None;
     let mut out = Vec::new();
     for (i, variants) in w.ids.iter().enumerate() {
-        let scene = |v: &Vec<StemId>| contains(&fact.setting, v) && !contains(stems, v);
+        let set = |v: &Vec<StemId>| contains(&fact.meta, v) || contains(lede, v);
+        let scene = |v: &Vec<StemId>| set(v) && !contains(stems, v);
         if !variants.iter().any(scene) {
             continue;
         }
