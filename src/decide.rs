@@ -81,6 +81,11 @@ pub struct Decision {
     /// What the question asks for, in a word no release uses (`unsaid`), as asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsaid: Option<String>,
+    /// The month a question about the past asks of ("… in November 2022"), when the
+    /// passage's release is dated before it: a release cannot report what had not yet
+    /// happened, only announce it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_release: Option<String>,
 }
 
 impl Decision {
@@ -93,6 +98,7 @@ impl Decision {
             signals,
             absent_country: None,
             unsaid: None,
+            after_release: None,
         }
     }
 
@@ -103,6 +109,11 @@ impl Decision {
         }
         if let Some(word) = &self.unsaid {
             return format!("The releases I have never mention “{word}”.");
+        }
+        if let Some(month) = &self.after_release {
+            return format!(
+                "The release that speaks of this is from before {month}: it cannot say what happened then."
+            );
         }
         let s = &self.signals;
         let future = q.kind == Kind::When && crate::lexicon::get().asks_future(&q.text);

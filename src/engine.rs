@@ -223,8 +223,27 @@ impl Engine {
         let mut decision = Decision::of(self.signals(q, w, best), &self.tuning);
         decision.absent_country = self.absent_country(q, best).map(str::to_string);
         decision.unsaid = crate::decide::unsaid(q, w).map(|i| q.concepts[i].asked.clone());
-        decision.answers &= !self.premise_absent(q, w, best);
+        decision.after_release = self.asked_after_release(q, best);
+        decision.answers &= !self.premise_absent(q, w, best) && decision.after_release.is_none();
         decision
+    }
+
+    /// The month and year a question about the past asks of ("What was agreed at the
+    /// Summit in *November 2022*?"), when the passage's release is dated before that
+    /// month: it can only have announced the event, not reported it.
+    fn asked_after_release(&self, q: &Question, r: &Ranked) -> Option<String> {
+        let ([year], true) = (q.years.as_slice(), crate::lexicon::get().asks_past(&q.text)) else {
+            return None;
+        };
+        let mut months = q
+            .concepts
+            .iter()
+            .filter_map(|c| Some((corpus::Date::month_from_name(&c.asked)?, &c.asked)));
+        let ((month, name), None) = (months.next()?, months.next()) else {
+            return None;
+        };
+        let date = self.corpus.releases().get(r.at.release as usize)?.date;
+        ((date.year, date.month) < (*year, month)).then(|| format!("{name} {year}"))
     }
 
     /// Whether the passage's release lacks whom or what the question takes as given: a

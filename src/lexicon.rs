@@ -229,6 +229,15 @@ impl Lexicon {
             && !words.iter().any(|w| self.past.contains(w))
     }
 
+    /// Whether the question asks about the past ("What *was* agreed …"): a word of
+    /// `past` and none of `future`.
+    pub fn asks_past(&self, question: &str) -> bool {
+        let lower = question.to_lowercase();
+        let words = words(&lower);
+        words.iter().any(|w| self.past.contains(w))
+            && !words.iter().any(|w| self.future.contains(w))
+    }
+
     /// Whether a how-much question asks for a count ("How many …").
     pub fn asks_count(&self, question: &str) -> bool {
         holds_any(question, &self.count_cues)
@@ -304,6 +313,8 @@ mod tests {
         assert!(lex.asks_future("When is the next ASEAN-ROK Dialogue?"));
         assert!(!lex.asks_future("When was the next meeting after the Summit held?"));
         assert!(!lex.asks_future("When was the 26th Dialogue held?"));
+        assert!(lex.asks_past("What was agreed at the Summit in November 2022?"));
+        assert!(!lex.asks_past("Where is the October 2025 ASEAN Summit taking place?"));
     }
 
     #[test]
