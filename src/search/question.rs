@@ -581,11 +581,7 @@ fn kind_of_words(words: &[&str], phrase: Option<Kind>) -> Kind {
     let first = words.first().copied().unwrap_or("");
     if let Some(kind) = cue_at(&lex.frames, words, 0).or(phrase) {
         kind
-    } else if lex.what_words.contains(first) {
-        Kind::What
-    } else if lex.manner_words.contains(first)
-        && words.get(1).is_some_and(|w| lex.yes_no.contains(w))
-    {
+    } else if lex.what_words.contains(first) || asks_manner(words) {
         Kind::What
     } else if lex.yes_no.contains(first) {
         Kind::YesNo
@@ -594,6 +590,15 @@ fn kind_of_words(words: &[&str], phrase: Option<Kind>) -> Kind {
             .find_map(|at| cue_at(&lex.frames, words, at))
             .unwrap_or(Kind::What)
     }
+}
+
+/// "*How did* ASEAN react …": a manner word before an auxiliary asks what.
+fn asks_manner(words: &[&str]) -> bool {
+    let lex = lexicon::get();
+    let [first, second, ..] = words else {
+        return false;
+    };
+    lex.manner_words.contains(first) && lex.yes_no.contains(second)
 }
 
 /// The kind whose cue starts at word `at`; the longest cue wins ("which country
