@@ -556,7 +556,7 @@ pub fn rerank(q: &Question, w: &Weights, hits: &[Hit], cx: &Context<'_>) -> Vec<
                 of_release.extend(&meeting);
             }
             of_release.extend(set_by_lede(q, w, hit.at, fact, cx));
-            let ranking_coverage = if false {
+            let ranking_coverage = if of_release.is_empty() {
                 (coverage + text_coverage) / 2.0
             } else {
                 let (all, text, _) =
@@ -624,11 +624,11 @@ fn set_by_lede(
         release: at.release,
         paragraph: 0,
     });
+    let scene =
+        |v: &Vec<StemId>| (contains(&fact.meta, v) || contains(lede, v)) && !contains(stems, v);
     let mut other_party = None;
     let mut out = Vec::new();
     for (i, variants) in w.ids.iter().enumerate() {
-        let set = |v: &Vec<StemId>| contains(&fact.meta, v) || contains(lede, v);
-        let scene = |v: &Vec<StemId>| set(v) && !contains(stems, v);
         if !variants.iter().any(scene) {
             continue;
         }
