@@ -82,8 +82,8 @@ pub struct Lexicon {
     pub standings: Words,
     /// Lower case, found as whole words (`asks_count`).
     count_cues: Vec<String>,
-    /// (how-much cue, the words its amount is given in).
-    pub units: Vec<(String, Vec<String>)>,
+    /// (how-much cues, the words their amount is given in).
+    pub units: Vec<(Vec<String>, Vec<String>)>,
     pub frames: Frames,
 }
 
@@ -248,7 +248,7 @@ impl Lexicon {
     pub fn units_of(&self, question: &str) -> Option<&[String]> {
         self.units
             .iter()
-            .find(|(cue, _)| holds_any(question, std::slice::from_ref(cue)))
+            .find(|(cues, _)| holds_any(question, cues))
             .map(|(_, units)| units.as_slice())
     }
 }
@@ -359,14 +359,12 @@ mod tests {
     /// Every list in a table, as (its key, its entries); a pair ("ies", "y") is one
     /// entry.
     fn collect_lists(at: &str, table: &toml::Table, out: &mut Vec<(String, Vec<String>)>) {
-        let text = |v: &toml::Value| match v {
-            toml::Value::Array(pair) => pair
-                .iter()
-                .map(|p| p.as_str().unwrap_or("?"))
-                .collect::<Vec<_>>()
-                .join(" → "),
-            other => other.as_str().unwrap_or("?").to_string(),
-        };
+        fn text(v: &toml::Value) -> String {
+            match v {
+                toml::Value::Array(pair) => pair.iter().map(text).collect::<Vec<_>>().join(" → "),
+                other => other.as_str().unwrap_or("?").to_string(),
+            }
+        }
         for (key, value) in table {
             let key = format!("{at}{key}");
             match value {
