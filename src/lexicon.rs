@@ -26,6 +26,7 @@ pub struct Lexicon {
     pub question_words: Vec<String>,
     pub what_words: Words,
     pub manner_words: Words,
+    pub event_words: Words,
     pub copulas: Words,
     pub determiners: Words,
     pub light_heads: Words,

@@ -256,11 +256,15 @@ pub fn analyse(question: &str, analyzer: &TextAnalyzer, synonyms: &Synonyms) -> 
     let tokens = analyzer::tokens(analyzer, &text);
     let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
     let lower = text.to_lowercase();
-    let (concepts, said) = concepts(&text, &tokens, &stems, synonyms, analyzer);
-    let names = names(&text, &said, &concepts);
     let phrase = wh_phrase(&text, &tokens);
-    let posts = crate::names::posts_asked(&text);
     let mut kind = kind_of(&lower, phrase.and_then(|p| p.kind));
+    let mut skipped = measure_words(&text, &tokens);
+    if matches!(kind, Kind::When | Kind::Where) {
+        skipped.extend(event_words(&text, &tokens));
+    }
+    let (concepts, said) = concepts(&text, &tokens, &stems, &skipped, synonyms, analyzer);
+    let names = names(&text, &said, &concepts);
+    let posts = crate::names::posts_asked(&text);
     // "What is the name of the ASEAN Deputy Secretary-General …" asks who holds a post.
     let person_opening = lexicon::opens_with(&lower, &lexicon::get().person_questions);
     if kind == Kind::What && person_opening && !posts.is_empty() {
@@ -659,19 +663,29 @@ fn measure_words(text: &str, tokens: &[Token]) -> Vec<usize> {
     out
 }
 
+/// The tokens of `event_words` (lexicon): in a question asking when or where, they
+/// only say that the meeting took place.
+fn event_words(text: &str, tokens: &[Token]) -> Vec<usize> {
+    let events = &lexicon::get().event_words;
+    (0..tokens.len())
+        .filter(|&i| events.contains(&text[tokens[i].start..tokens[i].end].to_lowercase()))
+        .collect()
+}
+
+/// The question's concepts and where each is said, but for the tokens `skipped`.
 fn concepts(
     text: &str,
     tokens: &[Token],
     stems: &[String],
+    skipped: &[usize],
     synonyms: &Synonyms,
     analyzer: &TextAnalyzer,
 ) -> (Vec<Concept>, Vec<Said>) {
     let mut out: Vec<Concept> = Vec::new();
     let mut said = Vec::new();
-    let measures = measure_words(text, tokens);
     let mut i = 0;
     while i < tokens.len() {
-        if measures.contains(&i) {
+        if skipped.contains(&i) {
             i += 1;
             continue;
         }
@@ -1083,6 +1097,17 @@ mod tests {
         assert_eq!(asked("how far is Busan from Seoul"), ["Busan", "Seoul"]);
         // Outside a cue the word counts: "large-scale projects" is what is asked.
         assert!(asked("Which large projects did Kang name?").contains(&"large".to_string()));
+    }
+
+    #[test]
+    fn a_verb_that_only_says_a_meeting_took_place_is_no_word_to_look_for() {
+        let asked = |text: &str| -> Vec<String> {
+            ask(text).concepts.into_iter().map(|c| c.asked).collect()
+        };
+        assert_eq!(asked("When did the Dialogue convene?"), ["Dialogue"]);
+        assert_eq!(asked("where did the dialogue run"), ["dialogue"]);
+        // Outside a when- or where-question the verb is what is asked.
+        assert!(asked("Which projects does the Fund run?").contains(&"run".to_string()));
     }
 
     #[test]
