@@ -133,6 +133,7 @@ impl Decision {
 /// The concept naming what the question asks for (`Question::sought`, else the kind of
 /// thing a which-question asks for, `Question::focus`) when no release uses its word in
 /// any form ("What was the *weather* like …", "Which *hotel* …"): no passage states it.
+/// For a why-question, any concept of it so unsaid: its premise (`Question::asks_reason`).
 pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
     let said = |i: usize| {
         w.known.get(i).copied().unwrap_or(true)
@@ -140,7 +141,14 @@ pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
                 .get(i)
                 .is_some_and(|c| c.expansion == crate::search::Expansion::Thesaurus)
     };
-    q.sought().or(q.focus).filter(|&i| !said(i))
+    let asked = q.sought().or(q.focus).filter(|&i| !said(i));
+    // "Why was it *cancelled*?": the releases do not say it was.
+    let premise = || {
+        q.asks_reason()
+            .then(|| (0..q.concepts.len()).find(|&i| !said(i)))
+            .flatten()
+    };
+    asked.or_else(premise)
 }
 
 /// How near a body's name stands to a rare word of the question, in words, to be what

@@ -27,6 +27,7 @@ pub struct Lexicon {
     pub what_words: Words,
     pub manner_words: Words,
     pub event_words: Words,
+    pub reason_words: Words,
     pub copulas: Words,
     pub determiners: Words,
     pub light_heads: Words,

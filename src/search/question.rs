@@ -185,6 +185,15 @@ impl Question {
     /// phrase after its cue: "How much bilateral *trade* …", "How many *diplomats* …".
     /// An amount in a clause that never names it measures something else ("25% of
     /// Korea's total bilateral ODA" is no trade). None for "How much did Korea pledge?".
+    /// "*Why* was the meeting cancelled?" (lexicon `reason_words`): the question takes
+    /// all it says as given and asks for the reason.
+    pub fn asks_reason(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        lexicon::words(&lower)
+            .first()
+            .is_some_and(|w| lexicon::get().reason_words.contains(w))
+    }
+
     /// The concept naming the thing an answer must state: the head of a what-phrase,
     /// or what a how-much question measures ("How many *journalists* …") unless its
     /// cue names the units instead ("How much *money*": dollars).
@@ -1097,6 +1106,13 @@ mod tests {
         assert_eq!(asked("how far is Busan from Seoul"), ["Busan", "Seoul"]);
         // Outside a cue the word counts: "large-scale projects" is what is asked.
         assert!(asked("Which large projects did Kang name?").contains(&"large".to_string()));
+    }
+
+    #[test]
+    fn a_question_opening_with_why_asks_for_a_reason() {
+        assert!(ask("Why was the meeting cancelled?").asks_reason());
+        assert!(ask("why did korea drop the bid").asks_reason());
+        assert!(!ask("What did Korea say about why the meeting mattered?").asks_reason());
     }
 
     #[test]
