@@ -151,6 +151,17 @@ pub fn unsaid(q: &Question, w: &Weights) -> Option<usize> {
     asked.or_else(premise)
 }
 
+/// Whether a concept of the question is an anniversary (lexicon `anniversary`): "When
+/// will they mark *50 years* of ties?" is answered by one to come.
+fn asks_anniversary(q: &Question, cx: &Context<'_>) -> bool {
+    let word = &crate::lexicon::get().anniversary;
+    let stem = crate::search::analyzer::stems(cx.analyzer, word);
+    q.concepts
+        .iter()
+        .flat_map(|c| &c.variants)
+        .any(|v| !stem.is_empty() && stem.iter().all(|s| v.contains(s)))
+}
+
 /// How near a body's name stands to a rare word of the question, in words, to be what
 /// a who-question asks for ("the Mekong Institute, the overseer of …").
 const BODY_REACH: usize = 3;
@@ -240,7 +251,7 @@ impl Signals {
             // mentions).
             Kind::When if crate::lexicon::get().asks_future(&q.text) => {
                 let date = cx.corpus.releases()[r.at.release as usize].date;
-                crate::text::states_meeting_after(text, date)
+                crate::text::states_meeting_after(text, date, asks_anniversary(q, cx))
             }
             // … of the event asked about ("When was the FTA *signed*?").
             Kind::When => {

@@ -756,13 +756,24 @@ impl Engine {
         }
         let years = self.corpus.releases().iter().map(|r| r.date.year);
         let missing_year = q.years.iter().find(|y| {
-            !years.clone().any(|ry| ry == **y) && self.index.doc_freq(&[y.to_string()]) == 0
+            !years.clone().any(|ry| ry == **y)
+                && self.index.doc_freq(&[y.to_string()]) == 0
+                && !self.ends_a_range(q, **y)
         });
         if let Some(year) = missing_year {
             let reason = format!("The releases I have say nothing about {year}.");
             return Some(self.abstain_near(q, reason, None));
         }
         self.series_not_in_year(q)
+    }
+
+    /// Whether `year` ends a range of years that a release writes short from another
+    /// year the question asks of: "from 2024 to 2027" is "2024-27".
+    fn ends_a_range(&self, q: &Question, year: u16) -> bool {
+        q.years.iter().filter(|&&from| from < year).any(|from| {
+            let range = [from.to_string(), format!("{:02}", year % 100)];
+            self.index.doc_freq(&range) > 0
+        })
     }
 
     /// A name of several words that no release says whole, each word in one of its

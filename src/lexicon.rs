@@ -70,6 +70,8 @@ pub struct Lexicon {
     pub number_words: Words,
     /// In order of value, from zero.
     cardinals: Vec<String>,
+    pub year_words: Words,
+    pub anniversary: String,
     /// Found anywhere in a text, as written.
     pub money: Vec<String>,
     /// Lower case.

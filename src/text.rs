@@ -249,12 +249,17 @@ fn led_years<'t>(words: &[(usize, &'t str)]) -> impl Iterator<Item = &'t str> {
 /// lexicon writes them) and a time later than `date`, its release's: how a release tells
 /// a meeting to come ("The next Meeting will be held in Jakarta in 2026"), not one it
 /// reports. A sentence that names a meeting and a later plan ("the Meeting adopted the
-/// Plan for 2021-2025") passes too: the rule reads dates, not what they belong to.
-pub fn states_meeting_after(text: &str, date: Date) -> bool {
-    let meeting_words = &lexicon::get().meeting_words;
+/// Plan for 2021-2025") passes too: the rule reads dates, not what they belong to. When
+/// the question asks of an anniversary, one to come is told the same way ("the 50th
+/// anniversary … in 2025").
+pub fn states_meeting_after(text: &str, date: Date, anniversary: bool) -> bool {
+    let lex = lexicon::get();
+    let event = |w: &str| {
+        lex.meeting_words.contains(w) || anniversary && w.eq_ignore_ascii_case(&lex.anniversary)
+    };
     sentences(text).into_iter().any(|(start, end)| {
         let sentence = &text[start..end];
-        words(sentence).any(|(_, w)| meeting_words.contains(w)) && states_time_after(sentence, date)
+        words(sentence).any(|(_, w)| event(w)) && states_time_after(sentence, date)
     })
 }
 
@@ -771,7 +776,7 @@ mod tests {
     #[test]
     fn a_meeting_to_come_is_one_dated_after_its_release() {
         let release = Date::new(2020, 9, 9).unwrap();
-        let after = |text: &str| states_meeting_after(text, release);
+        let after = |text: &str| states_meeting_after(text, release, false);
         assert!(after("The next Meeting will be held in Jakarta in 2021."));
         assert!(after("The Summit will take place on November 3."));
         assert!(!after(
@@ -781,6 +786,17 @@ mod tests {
         // A later year in a sentence without a meeting is a plan, not a meeting.
         assert!(!after(
             "The Plan of Action for 2021-2025 was adopted. It was a Meeting."
+        ));
+        // An anniversary to come is told the same way, when one is asked of.
+        let jubilee = |text: &str| states_meeting_after(text, release, true);
+        assert!(jubilee(
+            "They look to the 50th anniversary of relations in 2021."
+        ));
+        assert!(!after(
+            "They look to the 50th anniversary of relations in 2021."
+        ));
+        assert!(!jubilee(
+            "They marked the 10th anniversary of the partnership."
         ));
     }
 

@@ -708,9 +708,11 @@ fn concepts(
             .longest_at(&stems[i..])
             .filter(|(len, _)| !(is_stop(&stems[i + len - 1]) && is_year(i + len)));
         let pair = || phrasal_at(text, tokens, stems, i, analyzer);
+        let anniversary = || anniversary_at(text, tokens, stems, i, analyzer);
         let mut expansion = Expansion::None;
         let mut person = false;
         let (len, variants) = match synonym {
+            None if let Some(variants) = anniversary() => (2, variants),
             Some((len, group)) => {
                 let asked: Phrase = stems[i..i + len].to_vec();
                 let mut variants = vec![asked.clone()];
@@ -769,6 +771,32 @@ fn concepts(
         i += len;
     }
     (out, said)
+}
+
+/// "50 years" at `i`, said either way: "50 years" or "the 50th anniversary" (lexicon
+/// `year_words`, `anniversary`).
+fn anniversary_at(
+    text: &str,
+    tokens: &[Token],
+    stems: &[String],
+    i: usize,
+    analyzer: &TextAnalyzer,
+) -> Option<Vec<Phrase>> {
+    let lex = lexicon::get();
+    let word = |k: usize| tokens.get(k).map(|t| text[t.start..t.end].to_lowercase());
+    let count = word(i)?;
+    let n: u32 = match count.parse() {
+        Ok(n) => n,
+        Err(_) => lex.count_written_otherwise(&count)?.parse().ok()?,
+    };
+    if !lex.year_words.contains(&word(i + 1)?) {
+        return None;
+    }
+    let ordinal = format!("{} {}", ordinal_suffix(n), lex.anniversary);
+    Some(vec![
+        stems[i..i + 2].to_vec(),
+        analyzer::stems(analyzer, &ordinal),
+    ])
 }
 
 /// A verb of two words at `i` ("took part", "set up", the second word one of the
@@ -1106,6 +1134,17 @@ mod tests {
         assert_eq!(asked("how far is Busan from Seoul"), ["Busan", "Seoul"]);
         // Outside a cue the word counts: "large-scale projects" is what is asked.
         assert!(asked("Which large projects did Kang name?").contains(&"large".to_string()));
+    }
+
+    #[test]
+    fn a_count_of_years_is_also_said_as_an_anniversary() {
+        let q = ask("When do Korea and Singapore celebrate 50 years of ties?");
+        let years = q.concepts.iter().find(|c| c.asked == "50 years");
+        let variants = years.map(|c| c.variants.clone()).unwrap_or_default();
+        assert!(variants.contains(&vec!["50th".to_string(), "anniversari".to_string()]));
+        // Any count of other things stays a count.
+        let q = ask("Which 3 countries did Cho meet?");
+        assert!(q.concepts.iter().all(|c| !c.asked.contains("anniversary")));
     }
 
     #[test]
