@@ -805,12 +805,20 @@ impl Engine {
                 })
                 .count()
         };
+        // Two names joined by a hyphen are the same either way round: "Korea-Mekong"
+        // is the "Mekong-ROK" of a release.
+        let said_whole = |name: &crate::search::question::Name| {
+            let mut turned = name.concepts.clone();
+            turned.reverse();
+            said(&name.concepts)
+                || name.concepts.len() == 2 && name.text.contains('-') && said(&turned)
+        };
         q.names
             .iter()
             .find(|name| {
                 let rest = &name.concepts[parties(&name.concepts)..];
                 !rest.is_empty()
-                    && !said(&name.concepts)
+                    && !said_whole(name)
                     && (rest.len() < 2 || rest == name.concepts || !said(rest))
             })
             .map(|name| name.text.as_str())
