@@ -632,7 +632,14 @@ fn set_by_lede(
         if !variants.iter().any(scene) {
             continue;
         }
-        let elsewhere = q.concepts.get(i).is_some_and(|c| c.name)
+        // A name of the release's meeting, title or place ("EAS", "Bangkok") is the
+        // scene of every paragraph; one the question asks as a country may be a
+        // party to one of them only ("Laos", though the meeting was in Vientiane).
+        let of_scene = |c: &super::Concept| {
+            variants.iter().any(|v| contains(&fact.meta, v))
+                && !crate::countries::is_foreign_country(&c.asked)
+        };
+        let elsewhere = q.concepts.get(i).is_some_and(|c| c.name && !of_scene(c))
             && *other_party.get_or_insert_with(|| {
                 names_someone_new(q, at, cx) || crate::countries::names_foreign_country(cx.text(at))
             });
