@@ -34,6 +34,9 @@ const CANDIDATES: usize = 40;
 const MIN_SUPPORT: f32 = 0.3;
 /// How many acronyms the engine keeps the phrase of; past that it starts over.
 const ACRONYMS_KEPT: usize = 1024;
+/// The fewest letters of an acronym a spelled-out name of the question is also read as:
+/// two letters ("VG") too often stand for something else.
+const MIN_NAME_ACRONYM: usize = 3;
 
 /// How much of the question a point under the answer must cover in its own words to be
 /// cited right after it.
@@ -269,9 +272,41 @@ impl Engine {
         for c in &mut q.concepts {
             self.expand(c);
         }
+        self.acronyms_of_names(&mut q);
         question::reread_meetings(&mut q, self.index.analyzer());
         self.meeting_of_year(&mut q);
         q
+    }
+
+    /// A name the question spells out that a release writes as its acronym ("the East
+    /// Asia Vision Groups": "the EAVGs"): each word of the name may be said by the
+    /// acronym, when the corpus spells the acronym with those words.
+    fn acronyms_of_names(&self, q: &mut Question) {
+        let analyzer = self.index.analyzer();
+        let mut found = Vec::new();
+        for name in q.names.iter().filter(|n| n.concepts.len() >= 2) {
+            let stems = crate::search::analyzer::stems(analyzer, &name.text);
+            for acronym in acronym::spellings_of(&name.text) {
+                let short = crate::search::analyzer::stems(analyzer, &acronym);
+                // The term dictionary first: reading the phrase scans the corpus.
+                let used = acronym.len() >= MIN_NAME_ACRONYM && self.index.doc_freq(&short) > 0;
+                let spelled = || {
+                    self.acronym_phrase(&acronym)
+                        .map(|p| crate::search::analyzer::stems(analyzer, &p))
+                };
+                if used && spelled().as_ref() == Some(&stems) {
+                    found.extend(name.concepts.iter().map(|&i| (i, short.clone())));
+                }
+            }
+        }
+        // Not a word of a synonym group ("ASEAN" of "ASEAN Plus Three"): it is said
+        // in enough forms already, and most often outside the name.
+        for (i, short) in found {
+            let alone = |c: &&mut crate::search::Concept| c.variants.len() == 1;
+            if let Some(c) = q.concepts.get_mut(i).filter(alone) {
+                c.variants.push(short);
+            }
+        }
     }
 
     /// A word the corpus never uses is either misspelt — then it is read as the

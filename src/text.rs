@@ -407,6 +407,8 @@ fn abbreviation(w: &str) -> bool {
 
 /// Whether `text` still states an amount once the numbers of `question` are taken out
 /// of it ("How many KF-21 jets …?" is not answered by "KF-21").
+/// A count the question spells ("ASEAN Plus *Three*") is its number too: "ASEAN+3"
+/// states no amount.
 pub fn has_quantity_besides(text: &str, question: &str) -> bool {
     let mut rest = text.to_string();
     for number in question
@@ -414,6 +416,26 @@ pub fn has_quantity_besides(text: &str, question: &str) -> bool {
         .filter(|n| !n.is_empty())
     {
         rest = rest.replace(number, " ");
+    }
+    let lex = lexicon::get();
+    // Both ways: "Three" as the question writes it, and "3".
+    let spelled: Vec<String> = question
+        .split(|c: char| !c.is_alphabetic())
+        .filter_map(|w| {
+            lex.count_written_otherwise(w)
+                .map(|n| [n, w.to_lowercase()])
+        })
+        .flatten()
+        .collect();
+    if !spelled.is_empty() {
+        let asked = |w: &str| spelled.iter().any(|n| n.eq_ignore_ascii_case(w));
+        let spans: Vec<(usize, usize)> = words(&rest)
+            .filter(|(_, w)| asked(w))
+            .map(|(at, w)| (at, at + w.len()))
+            .collect();
+        for (start, end) in spans.into_iter().rev() {
+            rest.replace_range(start..end, " ");
+        }
     }
     has_quantity(&rest)
 }
@@ -798,6 +820,16 @@ mod tests {
         assert!(!jubilee(
             "They marked the 10th anniversary of the partnership."
         ));
+    }
+
+    #[test]
+    fn a_count_the_question_spells_is_no_amount() {
+        let q = "How many areas does ASEAN Plus Three cover?";
+        assert!(!has_quantity_besides(
+            "the ASEAN Plus Three (ASEAN+3/APT)",
+            q
+        ));
+        assert!(has_quantity_besides("cooperation across 20 areas", q));
     }
 
     #[test]

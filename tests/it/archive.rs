@@ -488,3 +488,21 @@ fn the_opening_paragraph_does_not_win_on_the_scene_it_sets() {
     assert!(a.found, "{}", a.text);
     assert_eq!(a.citations[0].text, answer, "{}", a.text);
 }
+
+#[test]
+fn a_name_spelled_out_in_the_question_is_found_by_its_acronym() {
+    // The question spells the name out; the paragraph that answers writes only the
+    // acronym, which another paragraph of the corpus defines.
+    let defines = "The East Asia Vision Group (EAVG) was formed to study the long-term vision \
+                   of regional cooperation.";
+    let answer = "The EAVGs I and II were formed in 1999 and 2011, respectively.";
+    let engine = engine_among_others(release(
+        1,
+        "2018-08-04",
+        "Outcome of the ASEAN Plus Three Foreign Ministers' Meeting",
+        &[defines.to_string(), answer.to_string()],
+    ));
+    let a = engine.answer("When were the East Asia Vision Groups I and II formed?");
+    assert!(a.found, "{}", a.text);
+    assert_eq!(a.citations[0].text, answer, "{}", a.text);
+}
