@@ -226,6 +226,12 @@ impl Lexicon {
 
     /// Whether the question asks about a time after its sources ("When will the next
     /// Dialogue be held?"): a word of `future` and none of `past`.
+    /// Whether a lower-case word speaks of the time to come ("next", "upcoming"):
+    /// never a word of a meeting's name.
+    pub fn is_future_word(&self, word: &str) -> bool {
+        self.future.contains(word)
+    }
+
     pub fn asks_future(&self, question: &str) -> bool {
         let lower = question.to_lowercase();
         let words = words(&lower);

@@ -992,8 +992,11 @@ fn meetings(text: &str, tokens: &[Token]) -> Vec<MeetingRef> {
             continue;
         };
         let window = tokens.iter().enumerate().skip(i + 1).take(5);
+        // "26th dialogue upcoming foreign ministers meeting": the name ends before a
+        // word of the time to come.
+        let later = |t: &Token| lexicon::get().is_future_word(&text[t.start..t.end].to_lowercase());
         let end = window
-            .take_while(|(_, t)| !is_stop(&t.stem) || t.stem == "of")
+            .take_while(|(_, t)| (!is_stop(&t.stem) || t.stem == "of") && !later(t))
             .filter(|(_, t)| meeting_stems().contains(&t.stem))
             .map(|(j, _)| j)
             .last();
@@ -1134,6 +1137,13 @@ mod tests {
         assert_eq!(asked("how far is Busan from Seoul"), ["Busan", "Seoul"]);
         // Outside a cue the word counts: "large-scale projects" is what is asked.
         assert!(asked("Which large projects did Kang name?").contains(&"large".to_string()));
+    }
+
+    #[test]
+    fn a_meeting_name_ends_before_a_word_of_the_time_to_come() {
+        let q = ask("26th dialogue upcoming foreign ministers meeting");
+        let asked: Vec<&str> = q.meetings.iter().map(|m| m.asked.as_str()).collect();
+        assert_eq!(asked, ["26th dialogue"]);
     }
 
     #[test]
