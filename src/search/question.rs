@@ -181,10 +181,6 @@ impl Question {
         (passive && participle && self.concepts[at].asked.eq_ignore_ascii_case(last)).then_some(at)
     }
 
-    /// What a how-much question measures, as the concept of the last word of the
-    /// phrase after its cue: "How much bilateral *trade* …", "How many *diplomats* …".
-    /// An amount in a clause that never names it measures something else ("25% of
-    /// Korea's total bilateral ODA" is no trade). None for "How much did Korea pledge?".
     /// "*Why* was the meeting cancelled?" (lexicon `reason_words`): the question takes
     /// all it says as given and asks for the reason.
     pub fn asks_reason(&self) -> bool {
@@ -202,6 +198,10 @@ impl Question {
         self.head.or_else(|| self.measured().filter(|_| !units))
     }
 
+    /// What a how-much question measures, as the concept of the last word of the
+    /// phrase after its cue: "How much bilateral *trade* …", "How many *diplomats* …".
+    /// An amount in a clause that never names it measures something else ("25% of
+    /// Korea's total bilateral ODA" is no trade). None for "How much did Korea pledge?".
     pub fn measured(&self) -> Option<usize> {
         if self.kind != Kind::HowMuch {
             return None;
