@@ -75,37 +75,37 @@ fn both_development_sets_stay_above_the_floors() {
     assert!(s.abstain >= 0.90, "abstain {:.3}", s.abstain);
 }
 
+/// Floors on a set of questions on the five releases (hit@1, false_abstain, abstain).
+fn shipped_set_stays_above(name: &str, hit_at_1: f64, false_abstain: f64, abstain: f64) {
+    let file = root().join("tests/data").join(name);
+    let (s, outcomes) = eval::run(&shipped_engine(), &cases(&[file]));
+    let misses = misses(&outcomes);
+    assert!(
+        s.hit_at_1 >= hit_at_1,
+        "hit@1 {:.3}; {misses:#?}",
+        s.hit_at_1
+    );
+    assert!(
+        s.false_abstain <= false_abstain,
+        "false_abstain {:.3}",
+        s.false_abstain
+    );
+    assert!(s.abstain >= abstain, "abstain {:.3}", s.abstain);
+}
+
 /// Questions on the five releases written blind, by someone who never saw the engine
 /// (`tests/data/seed-probe.jsonl`): a floor below today's score, so that a change that
 /// only fits the development sets shows here.
 #[test]
 fn the_blind_probe_on_the_shipped_corpus_stays_above_its_floor() {
-    let file = root().join("tests/data/seed-probe.jsonl");
-    let (s, outcomes) = eval::run(&shipped_engine(), &cases(&[file]));
-    let misses = misses(&outcomes);
-    assert!(s.hit_at_1 >= 0.75, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
-    assert!(
-        s.false_abstain <= 0.2,
-        "false_abstain {:.3}",
-        s.false_abstain
-    );
-    assert!(s.abstain >= 0.75, "abstain {:.3}", s.abstain);
+    shipped_set_stays_above("seed-probe.jsonl", 0.75, 0.2, 0.75);
 }
 
 /// A second blind set on the five releases, written after the first one's failures
 /// had been read (`tests/data/seed-probe3.jsonl`): floors below today's scores.
 #[test]
 fn the_second_blind_probe_on_the_shipped_corpus_stays_above_its_floor() {
-    let file = root().join("tests/data/seed-probe3.jsonl");
-    let (s, outcomes) = eval::run(&shipped_engine(), &cases(&[file]));
-    let misses = misses(&outcomes);
-    assert!(s.hit_at_1 >= 0.66, "hit@1 {:.3}; {misses:#?}", s.hit_at_1);
-    assert!(
-        s.false_abstain <= 0.23,
-        "false_abstain {:.3}",
-        s.false_abstain
-    );
-    assert!(s.abstain >= 0.70, "abstain {:.3}", s.abstain);
+    shipped_set_stays_above("seed-probe3.jsonl", 0.66, 0.23, 0.70);
 }
 
 /// Questions that once failed, one row each (`tests/data/regressions.jsonl`): all of
