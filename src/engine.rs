@@ -469,7 +469,7 @@ impl Engine {
         let meetings = self.held_meetings(q);
         let hits = self
             .index
-            .search_with(q, &w.common, &w.ubiquitous(), &meetings, limit)
+            .search_with(q, &w.lookups(), &meetings, limit)
             .unwrap_or_default();
         let mut ranked = rank::rerank(q, w, &hits, &self.context());
         // A question that names a year is answered from that year or not at all; one

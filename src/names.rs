@@ -135,23 +135,12 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
                 .unwrap_or(bare.len() - after_title);
         let to = bare.iter().rposition(|w| !skip(w)).map_or(from, |t| t + 1);
         let name: Vec<&str> = bare.get(from..to.max(from)).unwrap_or_default().to_vec();
-        let clean = name.iter().all(|w| {
-            lex.particles.contains(w)
-                || !w.contains(['(', '“', '”', '"', '’', '\''])
-                    && !w.chars().all(|c| c.is_uppercase())
-                    && !not_a_name(w)
-                    && !lex.titles.contains(w)
-        });
-        // "Korea Standard Time": words of the dictionary, every one, name a thing.
-        let clean = clean
-            && !name
-                .iter()
-                .all(|w| crate::thesaurus::in_dictionary(&bare_word(w).to_lowercase()));
         // "… of the Ministry of Foreign Affairs Yeo Seung-bae": a name right after the
         // title words of its own run is titled, however far the post's first word is.
-        let titled = has_title_near(&words, i, run.len()) || after_title > 0;
-        let in_post = posts.is_empty() || has_post_near(&words, i, run.len(), posts);
-        if name.len() >= 2 && clean && titled && in_post {
+        // The cheap tests first: the dictionary is looked up only for a titled run.
+        let titled = || has_title_near(&words, i, run.len()) || after_title > 0;
+        let in_post = || posts.is_empty() || has_post_near(&words, i, run.len(), posts);
+        if name.len() >= 2 && titled() && in_post() && is_clean_name(&name) {
             let at = at_asked.get_or_insert_with(|| asked_at(&words, asked));
             let distance = distance(at, i + from, to - from);
             // The name as the quote writes it, commas included.
@@ -169,13 +158,17 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
     // ("Korea and Malaysia as next year's chairs of APEC and ASEAN"). Only a country
     // of the name's own sentence competes with it: the attendees listed in the sentence
     // before ("… the US will attend the Meeting.") did not head the delegation.
+    if found.is_empty() {
+        return Vec::new();
+    }
     let sentences = crate::text::sentences(snippet);
     let sentence_of = |at: usize| sentences.iter().position(|(s, e)| (*s..*e).contains(&at));
     // A country in the name's own run is its title's ("Brunei Darussalam Emaleen Abdul
     // Rahman Teo").
+    let at_anchor = anchors_at(&words, asked);
     found.retain(|(distance, _, at, run)| {
         let competes = |w: usize| sentence_of(w) == sentence_of(*at) && !(*run..*at).contains(&w);
-        let country = nearest_country(&words, asked, competes);
+        let country = nearest_country(&words, asked, &at_anchor, competes);
         asked.is_empty() || (*distance < NOT_NEAR && *distance <= country)
     });
     found.sort_by_key(|(distance, _, _, _)| *distance);
@@ -188,17 +181,10 @@ pub fn people_in_post(asked: &[&str], posts: &[String], snippet: &str) -> Vec<St
 fn nearest_country(
     words: &[(usize, &str)],
     asked: &[&str],
+    at_anchor: &[usize],
     within: impl Fn(usize) -> bool,
 ) -> usize {
     let home = &lexicon::get().home_country;
-    // Nor does the home country anchor one: "the ROK" of "Which official led the ROK
-    // delegation?" stands beside every country of "the Embassy of the ROK in Thailand".
-    let anchors: Vec<&str> = asked
-        .iter()
-        .copied()
-        .filter(|a| !home.iter().any(|h| h.eq_ignore_ascii_case(a)))
-        .collect();
-    let at_anchor = asked_at(words, &anchors);
     words
         .iter()
         .enumerate()
@@ -210,9 +196,40 @@ fn nearest_country(
                     && !asked.iter().any(|a| a.starts_with(core))
             }
         })
-        .map(|(j, _)| distance(&at_anchor, j, 1))
+        .map(|(j, _)| distance(at_anchor, j, 1))
         .min()
         .unwrap_or(NOT_NEAR)
+}
+
+/// Where the asked words that can anchor a country stand. The home country cannot:
+/// "the ROK" of "Which official led the ROK delegation?" stands beside every country
+/// of "the Embassy of the ROK in Thailand".
+fn anchors_at(words: &[(usize, &str)], asked: &[&str]) -> Vec<usize> {
+    let home = &lexicon::get().home_country;
+    let anchors: Vec<&str> = asked
+        .iter()
+        .copied()
+        .filter(|a| !home.iter().any(|h| h.eq_ignore_ascii_case(a)))
+        .collect();
+    asked_at(words, &anchors)
+}
+
+/// Whether the words of a run can be a person's name: no quotes or brackets, no
+/// capitals-only word, no title, and not every word a dictionary word ("Korea
+/// Standard Time" names a thing).
+fn is_clean_name(name: &[&str]) -> bool {
+    let lex = lexicon::get();
+    let plain = name.iter().all(|w| {
+        lex.particles.contains(w)
+            || !w.contains(['(', '“', '”', '"', '’', '\''])
+                && !w.chars().all(|c| c.is_uppercase())
+                && !not_a_name(w)
+                && !lex.titles.contains(w)
+    });
+    plain
+        && !name
+            .iter()
+            .all(|w| crate::thesaurus::in_dictionary(&bare_word(w).to_lowercase()))
 }
 
 /// `distance` when no asked word stands in the quote.

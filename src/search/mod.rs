@@ -95,7 +95,7 @@ impl Fields {
 
 /// Above this share of the paragraphs (and `PHRASE_COUNT_MIN` of them), a phrase's
 /// rarest word stands in for the phrase's document frequency.
-const PHRASE_COUNT_LIMIT: f64 = 0.05;
+const PHRASE_COUNT_LIMIT: f64 = 0.02;
 const PHRASE_COUNT_MIN: u64 = 2_000;
 
 /// Documents handed to tantivy's writer thread at a time.
@@ -129,6 +129,24 @@ fn paragraphs(corpus: &Corpus) -> impl Iterator<Item = (ParagraphRef, &Release, 
         })
 }
 
+/// How the search looks up one concept of a question (`Weights::lookups`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lookup {
+    /// Every variant, phrases by their positions, in every field.
+    #[default]
+    Full,
+    /// A common concept ("ASEAN"): it ranks little but its phrases read huge
+    /// position lists, so single words only, in the text alone, and out of proximity
+    /// clauses (re-ranking reads the title, meeting and place fields anyway).
+    Words,
+    /// As `Words`, and scored only in paragraphs that a rarer concept matches: on its
+    /// own its posting list would make the search score most of a large archive.
+    Beside,
+    /// Not looked up: in most paragraphs, it barely moves BM25. Re-ranking still
+    /// counts it.
+    Skip,
+}
+
 /// A paragraph the index found, with its BM25-based score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
@@ -143,6 +161,35 @@ pub struct Index {
     fields: Fields,
     analyzer: TextAnalyzer,
     refs: Vec<ParagraphRef>,
+    /// Phrase counts already made: the index never changes, and the same phrases
+    /// ("Viet Nam", "senior officials' meeting") come back in question after question,
+    /// each count reading the positions of thousands of paragraphs at scale.
+    phrase_counts: PhraseCounts,
+}
+
+/// Counted phrases per field, forgotten all at once when full (they are cheap to
+/// count again, and a bound keeps a long-lived daemon's memory flat).
+#[derive(Default)]
+struct PhraseCounts(std::sync::Mutex<std::collections::HashMap<(Field, Vec<String>), u64>>);
+
+/// How many phrase counts are kept.
+const PHRASE_COUNTS_KEPT: usize = 4_096;
+
+impl PhraseCounts {
+    fn get_or(&self, key: (Field, &[String]), count: impl FnOnce() -> u64) -> u64 {
+        let lookup = (key.0, key.1.to_vec());
+        if let Some(&n) = self.0.lock().ok().as_ref().and_then(|m| m.get(&lookup)) {
+            return n;
+        }
+        let n = count();
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= PHRASE_COUNTS_KEPT {
+                m.clear();
+            }
+            m.insert(lookup, n);
+        }
+        n
+    }
 }
 
 impl Index {
@@ -200,6 +247,7 @@ impl Index {
             fields,
             analyzer,
             refs,
+            phrase_counts: PhraseCounts::default(),
         })
     }
 
@@ -219,24 +267,21 @@ impl Index {
     /// The best `limit` paragraphs for a question, best first; ties go to the earlier
     /// paragraph so results never depend on hash order.
     pub fn search(&self, q: &Question, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        self.search_with(q, &[], &[], &[], limit)
+        self.search_with(q, &[], &[], limit)
     }
 
-    /// `search`, told which concepts are common (`common[i]` for `q.concepts[i]`),
-    /// which are not to be looked up at all (`unsought`), and which meeting ordinals a
-    /// candidate must hold (in its release's meeting or its text). A common word ranks
-    /// little but its phrases read huge position lists, so it is looked up as single
-    /// words only, and kept out of proximity clauses.
+    /// `search`, told how to look each concept up (`lookups[i]` for `q.concepts[i]`,
+    /// `Lookup::Full` when missing) and which meeting ordinals a candidate must hold
+    /// (in its release's meeting or its text).
     pub fn search_with(
         &self,
         q: &Question,
-        common: &[bool],
-        unsought: &[bool],
+        lookups: &[Lookup],
         meetings: &[u32],
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let Some(query) = self.query(q, common, unsought, meetings, &searcher) else {
+        let Some(query) = self.query(q, lookups, meetings, &searcher) else {
             return Ok(Vec::new());
         };
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
@@ -325,8 +370,10 @@ impl Index {
                 if bound == 0 || self.costly(bound) {
                     bound
                 } else {
-                    phrase_query(field, phrase)
-                        .map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64)
+                    self.phrase_counts.get_or((field, phrase), || {
+                        phrase_query(field, phrase)
+                            .map_or(0, |q| q.count(&searcher).unwrap_or(0) as u64)
+                    })
                 }
             }
         };
@@ -366,16 +413,17 @@ impl Index {
     fn query(
         &self,
         q: &Question,
-        common: &[bool],
-        unsought: &[bool],
+        lookups: &[Lookup],
         meetings: &[u32],
         searcher: &Searcher,
     ) -> Option<Box<dyn Query>> {
-        let is_common = |i: usize| common.get(i).copied().unwrap_or(false);
+        let lookup = |i: usize| lookups.get(i).copied().unwrap_or_default();
+        let is_common = |i: usize| lookup(i) != Lookup::Full;
         let text_field = self.fields.text;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut beside: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, concept) in q.concepts.iter().enumerate() {
-            if unsought.get(i).copied().unwrap_or(false) {
+            if lookup(i) == Lookup::Skip {
                 continue;
             }
             let single_words_only = is_common(i);
@@ -413,7 +461,12 @@ impl Index {
             });
             let alternatives: Vec<Box<dyn Query>> = per_field.collect();
             if !alternatives.is_empty() {
-                clauses.push((
+                let into = if lookup(i) == Lookup::Beside {
+                    &mut beside
+                } else {
+                    &mut clauses
+                };
+                into.push((
                     Occur::Should,
                     Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.2)),
                 ));
@@ -445,7 +498,16 @@ impl Index {
             ));
         }
         if clauses.is_empty() {
-            return None;
+            if beside.is_empty() {
+                return None;
+            }
+            clauses = beside;
+        } else if !beside.is_empty() {
+            // Scored only where a rarer concept matched: the sum is the same for those
+            // paragraphs, but the union no longer walks the long lists on their own.
+            let rarer: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            clauses = beside;
+            clauses.push((Occur::Must, rarer));
         }
         if let Some(filter) = self.year_filter(&q.years) {
             clauses.push((Occur::Must, filter));
@@ -557,5 +619,47 @@ fn phrase_query(field: Field, stems: &[String]) -> Option<Box<dyn Query>> {
             IndexRecordOption::WithFreqs,
         ))),
         _ => phrase_terms(field, stems).map(|q| Box::new(q) as Box<dyn Query>),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::corpus::Release;
+
+    /// One release: paragraphs naming "minister" alone and beside "Vientiane".
+    fn index() -> Index {
+        let text = "+++\nid = \"r\"\ntitle = \"Talks\"\ndate = \"2024-07-26\"\n+++\n\
+                    1. The minister spoke.\n\n2. The minister met them in Vientiane.\n\n\
+                    3. Vientiane hosted the meeting.\n";
+        let release = Release::parse(Path::new("r.md"), text).expect("parses");
+        Index::build(&Corpus::new(vec![release])).expect("builds")
+    }
+
+    fn search(index: &Index, lookups: &[Lookup]) -> Vec<(u32, f32)> {
+        let q = question::analyse(
+            "Which minister was in Vientiane?",
+            index.analyzer(),
+            &Synonyms::default(),
+        );
+        assert_eq!(q.concepts.len(), lookups.len(), "{:?}", q.concepts);
+        let hits = index.search_with(&q, lookups, &[], 10).expect("searches");
+        hits.iter().map(|h| (h.at.paragraph, h.score)).collect()
+    }
+
+    #[test]
+    fn a_concept_looked_up_beside_others_scores_only_where_they_match() {
+        let index = index();
+        let words = search(&index, &[Lookup::Words, Lookup::Full]);
+        let beside = search(&index, &[Lookup::Beside, Lookup::Full]);
+        // The paragraph with "minister" alone is no candidate; the others keep their
+        // scores, so their order does not change.
+        assert_eq!(words.len(), 3, "{words:?}");
+        let with_vientiane: Vec<(u32, f32)> = words.into_iter().filter(|(p, _)| *p != 0).collect();
+        assert_eq!(beside, with_vientiane);
+        // With nothing else to search by, it is looked up on its own.
+        assert_eq!(search(&index, &[Lookup::Beside, Lookup::Skip]).len(), 2);
     }
 }

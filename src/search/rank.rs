@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer;
-use super::{Hit, Index, Kind, ParagraphRef, Question};
+use super::{Hit, Index, Kind, Lookup, ParagraphRef, Question};
 use crate::corpus::{Corpus, Release};
 use crate::lexicon;
 use crate::text::{find_dates, find_meeting, ordinal_number};
@@ -156,6 +156,8 @@ pub struct Weights {
     pub common: Vec<bool>,
     /// Share of the paragraphs holding each concept.
     pub share: Vec<f32>,
+    /// How many paragraphs hold each concept.
+    pub df: Vec<u64>,
     /// Names the corpus knows that are neither common nor a title ("Kang" in "Minister
     /// Kang"): a release that never names them does not answer.
     pub name: Vec<bool>,
@@ -174,6 +176,7 @@ impl Weights {
         let mut known = Vec::new();
         let mut common = Vec::new();
         let mut shares = Vec::new();
+        let mut dfs = Vec::new();
         let mut name = Vec::new();
         for c in &q.concepts {
             let df = index.concept_doc_freq(&c.variants);
@@ -206,6 +209,7 @@ impl Weights {
             known.push(df > 0 && !paraphrased);
             common.push(is_common);
             shares.push(df as f32 / n);
+            dfs.push(df);
         }
         let ids: Vec<Vec<Vec<StemId>>> = q
             .concepts
@@ -218,25 +222,35 @@ impl Weights {
             known,
             common,
             share: shares,
+            df: dfs,
             name,
             ids,
             titled,
         }
     }
 
-    /// Concepts too common to look up when the question has others: in most
-    /// paragraphs ("ASEAN", "Korea" in an archive about them), they barely move BM25
-    /// yet have the longest posting lists. Re-ranking still counts them (coverage).
-    pub fn ubiquitous(&self) -> Vec<bool> {
-        let too_common: Vec<bool> = self
-            .share
-            .iter()
-            .map(|s| *s > RANKING.ubiquitous_share)
-            .collect();
-        if too_common.iter().all(|c| *c) {
-            return Vec::new();
+    /// How the search looks each concept up. A common concept only as single words;
+    /// one in most paragraphs ("ASEAN", "Korea" in an archive about them) not at all,
+    /// and one in very many (`long_posting_list`: "minister" at 100,000 paragraphs)
+    /// only beside the others (`Index::search_with` looks it up alone when there are
+    /// none). When every concept is in most paragraphs, each is looked up as a word.
+    pub fn lookups(&self) -> Vec<Lookup> {
+        let of = |i: usize| {
+            if self.share[i] > RANKING.ubiquitous_share {
+                Lookup::Skip
+            } else if self.common[i] && self.df[i] as f32 > RANKING.long_posting_list {
+                Lookup::Beside
+            } else if self.common[i] {
+                Lookup::Words
+            } else {
+                Lookup::Full
+            }
+        };
+        let lookups: Vec<Lookup> = (0..self.share.len()).map(of).collect();
+        if lookups.iter().all(|l| *l == Lookup::Skip) {
+            return vec![Lookup::Words; lookups.len()];
         }
-        too_common
+        lookups
     }
 
     pub fn total(&self) -> f32 {
@@ -371,6 +385,12 @@ pub struct Ranking {
     /// `common_share` so that "foreign minister" in an archive of meetings still
     /// finds candidates; measured at 100,000 paragraphs (BENCHMARKS.md).
     pub ubiquitous_share: f32,
+    /// A common concept (`common_share`) in more paragraphs than this is not looked up
+    /// either, when the question has rarer ones: below it a posting list is cheap to
+    /// read whatever its share, so answers on an archive of a few thousand paragraphs
+    /// do not change; above it the union scored most of the corpus (at 100,000
+    /// paragraphs, a third of the slowest questions' time; BENCHMARKS.md).
+    pub long_posting_list: f32,
     /// A word the corpus never uses (or only paraphrases) weighs as a word found in this
     /// share of the paragraphs: a fairly rare word, at every corpus size. It counts
     /// against an answer, but its rarity is not its own (it has none), or in a large
@@ -414,6 +434,7 @@ pub const RANKING: Ranking = Ranking {
     min_idf: 0.1,
     common_share: 0.2,
     ubiquitous_share: 0.6,
+    long_posting_list: 5_000.0,
     unknown_word_share: 0.075,
     focus_share: 0.3,
     action_share: 0.6,
