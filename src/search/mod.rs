@@ -167,8 +167,9 @@ pub struct Index {
     phrase_counts: PhraseCounts,
 }
 
-/// Counted phrases per field, forgotten all at once when full (they are cheap to
-/// count again, and a bound keeps a long-lived daemon's memory flat).
+/// Counted phrases per field, forgotten all at once when full: the bound keeps a
+/// long-lived daemon's memory flat, and the phrases that keep coming back are counted
+/// again at their next asking.
 #[derive(Default)]
 struct PhraseCounts(std::sync::Mutex<std::collections::HashMap<(Field, Vec<String>), u64>>);
 
