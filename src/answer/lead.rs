@@ -172,8 +172,11 @@ pub fn stated_amount<'a>(
     text: &'a str,
     a: &TextAnalyzer,
 ) -> Option<&'a str> {
-    let clauses: Vec<&str> = text
-        .split([',', ';', ':', '(', ')'])
+    // Clauses never span a sentence's end ("from April 2 to 4. Representatives of 27
+    // member states …" is two).
+    let clauses: Vec<&str> = crate::text::sentences(text)
+        .into_iter()
+        .flat_map(|(start, end)| text[start..end].split([',', ';', ':', '(', ')']))
         .flat_map(|c| c.split(" -- "))
         .filter(|c| !c.trim().is_empty())
         .collect();
