@@ -238,7 +238,8 @@ pub fn stated_amount<'a>(
     // to an annual 14 million U.S. dollars last year would contribute to …"): the
     // lead is then the amount alone, or nothing.
     if clause.split_whitespace().count() > MAX_CLAUSE_WORDS {
-        return crate::text::amount_phrase(clause);
+        let count = || measured.filter(|_| counts).and_then(|m| count_phrase(q, m, clause, a));
+        return crate::text::amount_phrase(clause).or_else(count);
     }
     (!clause.is_empty()).then_some(clause)
 }
@@ -255,7 +256,6 @@ fn in_units(clause: &str, units: &[String]) -> bool {
         .any(|w| units.iter().any(|u| u == w))
 }
 
-/// Whether the stems name the question's concept `at`, in any of its variants.
 /// How many words from what a count counts its number may stand ("27 member
 /// states", "ARF members (a total of 27)").
 const COUNT_REACH: usize = 4;
@@ -279,6 +279,27 @@ fn count_beside(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool
         .any(|i| numbers.iter().any(|&n| n.abs_diff(i) <= COUNT_REACH))
 }
 
+/// The number and what it counts, when the count stands right before the concept `at`
+/// ("strategic plans across *four pillars*"): a bare number is an amount only beside
+/// what it counts.
+fn count_phrase<'c>(q: &Question, at: usize, clause: &'c str, a: &TextAnalyzer) -> Option<&'c str> {
+    let concept = q.concepts.get(at)?;
+    let tokens = analyzer::tokens(a, clause);
+    let lex = crate::lexicon::get();
+    let number = |t: &analyzer::Token| {
+        let word = &clause[t.start..t.end];
+        word.bytes().all(|b| b.is_ascii_digit()) || lex.number_words.contains(&word.to_lowercase())
+    };
+    let counted = |t: &analyzer::Token| concept.variants.iter().any(|v| v.first() == Some(&t.stem));
+    tokens.iter().enumerate().find_map(|(i, t)| {
+        let what = tokens.get(i + 1..(i + 3).min(tokens.len()))?;
+        let last = what.iter().find(|w| counted(w))?;
+        (number(t) && crate::text::year_of(&clause[t.start..t.end]).is_none())
+            .then(|| &clause[t.start..last.end])
+    })
+}
+
+/// Whether the stems name the question's concept `at`, in any of its variants.
 fn names_concept(q: &Question, at: usize, stems: &[String]) -> bool {
     q.concepts
         .get(at)
