@@ -270,7 +270,7 @@ impl Signals {
             // … in the part of the paragraph an answer would quote.
             Kind::Where => has(Fact::Place) && crate::answer::stated_place(q, quoted()).is_some(),
             Kind::HowMuch => {
-                has(Fact::Quantity)
+                (has(Fact::Quantity) || crate::text::anniversary_phrase(text).is_some())
                     && crate::answer::stated_amount(q, w, quoted(), cx.analyzer).is_some()
             }
             _ => true,

@@ -322,6 +322,20 @@ pub fn find_clock_time(text: &str) -> Option<&str> {
     text.get(start..end)
 }
 
+/// An ordinal anniversary the text names ("the *40th anniversary* of diplomatic
+/// relations", lexicon `anniversary`): a count of years, said as releases say it.
+pub fn anniversary_phrase(text: &str) -> Option<&str> {
+    let lex = lexicon::get();
+    let tokens: Vec<(usize, &str)> = words(text).collect();
+    tokens.windows(2).find_map(|pair| {
+        let [(at, ordinal), (next, word)] = pair else {
+            return None;
+        };
+        (ordinal_number(ordinal).is_some() && word.eq_ignore_ascii_case(&lex.anniversary))
+            .then(|| &text[*at..next + word.len()])
+    })
+}
+
 /// Whether the text states a quantity: a percentage, a sum of money, a count ("ten
 /// ASEAN Member States", "8 core lines") — not an ordinal, a date or a year.
 pub fn has_quantity(text: &str) -> bool {

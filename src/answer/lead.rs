@@ -207,17 +207,20 @@ pub fn stated_amount<'a>(
         })
     };
     let units = crate::lexicon::get().units_of(&q.text);
+    // "How many years of ties …": "the 40th anniversary" counts them.
+    let in_years = units.is_some_and(|u| u.contains(&crate::lexicon::get().anniversary));
     // A count stands beside what it counts, when its clause names that.
     let counts = crate::lexicon::get().asks_count(&q.text);
+    let anniversary = |i: usize| in_years && crate::text::anniversary_phrase(clauses[i]).is_some();
     let counted = |i: usize| {
         measured.is_none_or(|m| {
             !counts || !names_concept(q, m, stems_of(i)) || count_beside(q, m, clauses[i], a)
-        })
+        }) || anniversary(i)
     };
     let best = (0..clauses.len())
         .filter(|&i| measures(i) && counted(i))
         // An amount the question itself gives ("KF-21") is not the one it asks for.
-        .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text))
+        .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text) || anniversary(i))
         // "How old …" is answered in years, not by any number.
         .filter(|&i| units.is_none_or(|u| in_units(clauses[i], u)))
         // An amount dated another year than the one asked about is not its amount
@@ -239,7 +242,8 @@ pub fn stated_amount<'a>(
     // lead is then the amount alone, or nothing.
     if clause.split_whitespace().count() > MAX_CLAUSE_WORDS {
         let count = || measured.filter(|_| counts).and_then(|m| count_phrase(q, m, clause, a));
-        return crate::text::amount_phrase(clause).or_else(count);
+        let years = || in_years.then(|| crate::text::anniversary_phrase(clause)).flatten();
+        return crate::text::amount_phrase(clause).or_else(count).or_else(years);
     }
     (!clause.is_empty()).then_some(clause)
 }
