@@ -241,9 +241,19 @@ pub fn stated_amount<'a>(
     // to an annual 14 million U.S. dollars last year would contribute to …"): the
     // lead is then the amount alone, or nothing.
     if clause.split_whitespace().count() > MAX_CLAUSE_WORDS {
-        let count = || measured.filter(|_| counts).and_then(|m| count_phrase(q, m, clause, a));
-        let years = || in_years.then(|| crate::text::anniversary_phrase(clause)).flatten();
-        return crate::text::amount_phrase(clause).or_else(count).or_else(years);
+        let count = || {
+            measured
+                .filter(|_| counts)
+                .and_then(|m| count_phrase(q, m, clause, a))
+        };
+        let years = || {
+            in_years
+                .then(|| crate::text::anniversary_phrase(clause))
+                .flatten()
+        };
+        return crate::text::amount_phrase(clause)
+            .or_else(count)
+            .or_else(years);
     }
     (!clause.is_empty()).then_some(clause)
 }

@@ -46,7 +46,10 @@ impl Fact {
     fn holds(self, text: &str) -> bool {
         match self {
             Fact::Date => !find_dates(text).is_empty(),
-            Fact::Period => crate::text::find_period(text).is_some(),
+            Fact::Period => {
+                crate::text::find_period(text).is_some()
+                    || !crate::text::find_months(text).is_empty()
+            }
             Fact::Quantity => crate::text::has_quantity(text),
             Fact::Person => crate::names::person(&[], text).is_some(),
             Fact::Country => crate::countries::names_country(text),
