@@ -57,8 +57,8 @@ fn main() -> anyhow::Result<()> {
     );
     for (i, c) in q.concepts.iter().enumerate() {
         println!(
-            "  concept {:?} weight {:.2} known {} common {} expansion {:?}",
-            c.variants, w.weight[i], w.known[i], w.common[i], c.expansion
+            "  concept {:?} weight {:.2} known {} common {} expansion {:?} name {}",
+            c.variants, w.weight[i], w.known[i], w.common[i], c.expansion, w.name[i]
         );
     }
     let ranked = engine.rank(&q, &w, 3);
