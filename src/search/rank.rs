@@ -675,7 +675,8 @@ fn set_by_lede(
 }
 
 /// Whether a name the question asks about ("What did Minister *Kang* propose?") is
-/// missing from the release of `at`: from its title, its meeting and every paragraph.
+/// missing from the release of `at`: from its title, its meeting and every paragraph,
+/// in every form, spelt out too when it is an acronym.
 /// Then the paragraph is about someone else, however well it covers the rest. The
 /// index answers, for the passages that may be cited only: reading a whole release
 /// costs more than ranking a paragraph.
@@ -691,7 +692,17 @@ pub fn lacks_name(q: &Question, w: &Weights, at: ParagraphRef, cx: &Context<'_>)
             !c.variants
                 .iter()
                 .any(|v| cx.index.release_holds(&release.id, v))
+                && !spells_out(release, &c.asked)
         })
+}
+
+/// Whether the release writes out the acronym `word` asks by ("the East Asia Summit"
+/// for "EAS") without using it: it names what the question names. One release's
+/// texts, read only for a name the index found missing.
+fn spells_out(release: &crate::corpus::Release, word: &str) -> bool {
+    let texts = std::iter::once(release.title.as_str())
+        .chain(release.paragraphs.iter().map(|p| p.text.as_str()));
+    super::acronym::phrase_for(word, texts).is_some()
 }
 
 /// The country the question names that the release of `at` never names (Korea, whose
