@@ -211,6 +211,16 @@ pub fn stated_amount<'a>(
     let in_years = units.is_some_and(|u| u.contains(&crate::lexicon::get().anniversary));
     // A count stands beside what it counts, when its clause names that.
     let counts = crate::lexicon::get().asks_count(&q.text);
+    // A count of things is not a sum of money ("How many scholarships …" is not
+    // answered by "USD 14 million"), unless the question asks in money ("how many
+    // dollars").
+    let money = &crate::lexicon::get().money;
+    let in_money = |text: &str| {
+        money
+            .iter()
+            .any(|m| text.to_lowercase().contains(&m.to_lowercase()))
+    };
+    let sum_for_count = |i: usize| counts && in_money(clauses[i]) && !in_money(&q.text);
     let anniversary = |i: usize| in_years && crate::text::anniversary_phrase(clauses[i]).is_some();
     let counted = |i: usize| {
         measured.is_none_or(|m| {
@@ -218,7 +228,7 @@ pub fn stated_amount<'a>(
         }) || anniversary(i)
     };
     let best = (0..clauses.len())
-        .filter(|&i| measures(i) && counted(i))
+        .filter(|&i| measures(i) && counted(i) && !sum_for_count(i))
         // An amount the question itself gives ("KF-21") is not the one it asks for.
         .filter(|&i| crate::text::has_quantity_besides(clauses[i], &q.text) || anniversary(i))
         // "How old …" is answered in years, not by any number.
