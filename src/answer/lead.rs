@@ -117,8 +117,10 @@ fn when(q: &Question, telling: &[&str], release: &Release, snippet: &str) -> Opt
                 .unwrap_or(start)
         })?;
     // "June 9, 2022" but "9 June 2022": the year as the phrase's order writes it.
+    // A month alone takes its year without a comma: "November 2022".
     let day_first = phrase.starts_with(|c: char| c.is_ascii_digit());
-    Some(match (has_year, day_first) {
+    let has_day = phrase.contains(|c: char| c.is_ascii_digit());
+    Some(match (has_year, day_first || !has_day) {
         (true, _) => phrase.to_string(),
         (false, true) => format!("{phrase} {}", release.date.year),
         (false, false) => format!("{phrase}, {}", release.date.year),

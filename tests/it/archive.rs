@@ -506,3 +506,111 @@ fn a_name_spelled_out_in_the_question_is_found_by_its_acronym() {
     assert!(a.found, "{}", a.text);
     assert_eq!(a.citations[0].text, answer, "{}", a.text);
 }
+
+/// The lead of a how-much answer, or `None` when the engine abstained.
+fn amount_lead(paragraph: &str, question: &str) -> Option<String> {
+    let a = engine_of_one(paragraph).answer(question);
+    a.found
+        .then(|| a.text.lines().next().unwrap_or("").to_string())
+}
+
+#[test]
+fn a_count_is_read_within_its_sentence_and_beside_what_it_counts() {
+    // The clause with the count starts a new sentence after a date.
+    let ottawa = "The Support Group Meeting will be held in Ottawa, Canada, from April 2 to 4. \
+                  Representatives of 27 member states of the Forum including China, Japan and \
+                  the ROK will attend the Meeting.";
+    let lead = amount_lead(
+        ottawa,
+        "How many member states will send representatives to Ottawa?",
+    );
+    assert!(
+        lead.as_deref().is_some_and(|l| l.contains("27")),
+        "{lead:?}"
+    );
+    // A bare number in a long clause is an amount beside what it counts.
+    let pillars = "It consists of the Kuala Lumpur Declaration and the Community Vision as well \
+                   as strategic plans across four pillars -- political affairs, economy, \
+                   culture and connectivity.";
+    let lead = amount_lead(pillars, "How many pillars do the strategic plans have?");
+    assert!(
+        lead.as_deref()
+            .is_some_and(|l| l.starts_with("four pillars")),
+        "{lead:?}"
+    );
+}
+
+#[test]
+fn how_many_years_is_answered_by_an_anniversary_and_a_count_never_by_money() {
+    let brunei = "Minister Cho extended congratulations on the 40th anniversary of diplomatic \
+                  relations between the two countries and the 40th anniversary of independence \
+                  of Brunei this year.";
+    let lead = amount_lead(
+        brunei,
+        "How many years of diplomatic relations did Brunei and Korea celebrate?",
+    );
+    assert!(
+        lead.as_deref()
+            .is_some_and(|l| l.starts_with("40th anniversary")),
+        "{lead:?}"
+    );
+    let fund = "Minister Kang hoped that the launch of projects such as the scholarship \
+                program for university faculty, in 2020 after expanding the Cooperation Fund \
+                to an annual 14 million U.S. dollars last year, would build capacity.";
+    let scholarships = "How many scholarships does the scholarship program for university faculty award each year?";
+    let lead = amount_lead(fund, scholarships);
+    assert!(
+        !lead.is_some_and(|l| l.contains("14 million")),
+        "a sum is no count"
+    );
+    let lead = amount_lead(fund, "How many dollars does the Fund get each year?");
+    assert!(
+        lead.as_deref().is_some_and(|l| l.contains("14 million")),
+        "{lead:?}"
+    );
+}
+
+#[test]
+fn a_release_that_spells_out_an_acronym_names_it() {
+    // One release uses "EAS"; the one asked about only spells it out.
+    let other = release(
+        2,
+        "2021-08-04",
+        "11th EAS Foreign Ministers' Meeting",
+        &["The EAS ministers discussed vaccines.".to_string()],
+    );
+    let som = release(
+        3,
+        "2022-06-09",
+        "Results of the ARF Senior Officials' Meeting",
+        &[
+            "The ARF Senior Officials' Meeting (SOM) was held online on 9 June, following \
+           the senior officials' meetings of ASEAN+3 and the East Asia Summit on the \
+           previous day."
+                .to_string(),
+        ],
+    );
+    let engine = engine_among_others(som);
+    let engine = engine_with(engine, other);
+    let a = engine
+        .answer("Was the 2022 ARF SOM held on the same day as the EAS senior officials' meeting?");
+    assert!(a.found, "{}", a.text);
+    assert!(a.citations[0].text.contains("previous day"), "{}", a.text);
+}
+
+/// The engine's releases and one more.
+fn engine_with(engine: Engine, more: Release) -> Engine {
+    let mut releases = engine.corpus().releases().to_vec();
+    releases.push(more);
+    self::engine(releases)
+}
+
+#[test]
+fn a_month_alone_answers_when() {
+    let months = "They agreed to cooperate closely for the success of the Foreign Ministers' \
+                  Meeting in August and the Summit in November.";
+    let a = engine_of_one(months)
+        .answer("In which months were the Foreign Ministers' Meeting and the Summit planned?");
+    assert!(a.found, "{}", a.text);
+    assert!(a.citations[0].text.contains("in August"), "{}", a.text);
+}
