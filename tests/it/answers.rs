@@ -90,7 +90,7 @@ fn leads_state_the_fact_asked_for() {
         ),
         (
             "When did Kao Kim Hourn become Secretary-General?",
-            "January, 2023",
+            "January 2023",
         ),
         ("When did Kao Kim Hourn visit Korea?", "June 15-18, 2023"),
         (
