@@ -289,19 +289,12 @@ const COUNT_REACH: usize = 4;
 /// Whether a number stands within `COUNT_REACH` words of the concept `at` in the
 /// clause.
 fn count_beside(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool {
-    let Some(concept) = q.concepts.get(at) else {
+    let Some((_, number, counted)) = count_marks(q, at, clause, a) else {
         return false;
     };
-    let tokens = analyzer::tokens(a, clause);
-    let lex = crate::lexicon::get();
-    let number = |t: &analyzer::Token| {
-        let word = &clause[t.start..t.end];
-        word.chars().any(|c| c.is_ascii_digit()) || lex.number_words.contains(&word.to_lowercase())
-    };
-    let counted = |t: &analyzer::Token| concept.variants.iter().any(|v| v.first() == Some(&t.stem));
-    let numbers: Vec<usize> = (0..tokens.len()).filter(|&i| number(&tokens[i])).collect();
-    (0..tokens.len())
-        .filter(|&i| counted(&tokens[i]))
+    let numbers: Vec<usize> = (0..number.len()).filter(|&i| number[i]).collect();
+    (0..counted.len())
+        .filter(|&i| counted[i])
         .any(|i| numbers.iter().any(|&n| n.abs_diff(i) <= COUNT_REACH))
 }
 
@@ -309,20 +302,42 @@ fn count_beside(q: &Question, at: usize, clause: &str, a: &TextAnalyzer) -> bool
 /// ("strategic plans across *four pillars*"): a bare number is an amount only beside
 /// what it counts.
 fn count_phrase<'c>(q: &Question, at: usize, clause: &'c str, a: &TextAnalyzer) -> Option<&'c str> {
+    let (tokens, number, counted) = count_marks(q, at, clause, a)?;
+    (0..tokens.len()).find_map(|i| {
+        let word = &clause[tokens[i].start..tokens[i].end];
+        // A whole number or a number word: not "40th", "2+2" nor a year.
+        let whole =
+            word.bytes().all(|b| b.is_ascii_digit()) || !word.bytes().any(|b| b.is_ascii_digit());
+        let last = (i + 1..(i + 3).min(tokens.len())).find(|&j| counted[j])?;
+        (number[i] && whole && crate::text::year_of(word).is_none())
+            .then(|| &clause[tokens[i].start..tokens[last].end])
+    })
+}
+
+/// The clause's tokens, and for each whether it is a number (it holds a digit, or is
+/// one of the lexicon's `number_words`) and whether it says the concept `at`.
+fn count_marks(
+    q: &Question,
+    at: usize,
+    clause: &str,
+    a: &TextAnalyzer,
+) -> Option<(Vec<analyzer::Token>, Vec<bool>, Vec<bool>)> {
     let concept = q.concepts.get(at)?;
     let tokens = analyzer::tokens(a, clause);
     let lex = crate::lexicon::get();
-    let number = |t: &analyzer::Token| {
-        let word = &clause[t.start..t.end];
-        word.bytes().all(|b| b.is_ascii_digit()) || lex.number_words.contains(&word.to_lowercase())
-    };
-    let counted = |t: &analyzer::Token| concept.variants.iter().any(|v| v.first() == Some(&t.stem));
-    tokens.iter().enumerate().find_map(|(i, t)| {
-        let what = tokens.get(i + 1..(i + 3).min(tokens.len()))?;
-        let last = what.iter().find(|w| counted(w))?;
-        (number(t) && crate::text::year_of(&clause[t.start..t.end]).is_none())
-            .then(|| &clause[t.start..last.end])
-    })
+    let number = tokens
+        .iter()
+        .map(|t| {
+            let word = &clause[t.start..t.end];
+            word.chars().any(|c| c.is_ascii_digit())
+                || lex.number_words.contains(&word.to_lowercase())
+        })
+        .collect();
+    let counted = tokens
+        .iter()
+        .map(|t| concept.variants.iter().any(|v| v.first() == Some(&t.stem)))
+        .collect();
+    Some((tokens, number, counted))
 }
 
 /// Whether the stems name the question's concept `at`, in any of its variants.
