@@ -216,11 +216,14 @@ pub fn stated_amount<'a>(
     // A count of things is not a sum of money ("How many scholarships …" is not
     // answered by "USD 14 million"), unless the question asks in money ("how many
     // dollars").
-    let money = &crate::lexicon::get().money;
+    let money: Vec<String> = crate::lexicon::get()
+        .money
+        .iter()
+        .map(|m| m.to_lowercase())
+        .collect();
     let in_money = |text: &str| {
-        money
-            .iter()
-            .any(|m| text.to_lowercase().contains(&m.to_lowercase()))
+        let text = text.to_lowercase();
+        money.iter().any(|m| text.contains(m.as_str()))
     };
     let sum_for_count = |i: usize| counts && in_money(clauses[i]) && !in_money(&q.text);
     let anniversary = |i: usize| in_years && crate::text::anniversary_phrase(clauses[i]).is_some();
